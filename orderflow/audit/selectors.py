@@ -1,0 +1,47 @@
+"""Reading the audit log: per-object timelines and chain verification."""
+
+from dataclasses import dataclass
+
+from .domain import GENESIS, event_hash
+from .models import AuditChainHead, AuditEvent
+from .services import hashed_content
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_broken_seq: int | None
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_seq is None
+
+
+def events_for(obj_type: str, object_ids, *, limit: int = 200):
+    """Newest-first events of one object (or several ids of one type), bounded."""
+    ids = [str(i) for i in object_ids]
+    return (AuditEvent.objects.filter(object_type=obj_type, object_id__in=ids)
+            .select_related("actor", "on_behalf_of").order_by("-seq")[:limit])
+
+
+def verify_chain(batch_size: int = 2000) -> ChainReport:
+    """Recompute every hash in order; name the first event that does not match."""
+    prev_hash, expected_seq, checked, last_seq = GENESIS, 1, 0, 0
+    while True:
+        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        if not batch:
+            break
+        for event in batch:
+            if event.seq != expected_seq:
+                return ChainReport(checked, expected_seq, "missing event")
+            if event.prev_hash != prev_hash:
+                return ChainReport(checked, event.seq, "previous hash does not match")
+            if event_hash(event.prev_hash, hashed_content(event)) != event.hash:
+                return ChainReport(checked, event.seq, "content does not match its hash")
+            prev_hash, expected_seq, last_seq, checked = event.hash, event.seq + 1, event.seq, \
+                checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head and (head.last_seq != last_seq or head.last_hash != prev_hash):
+        return ChainReport(checked, last_seq + 1, "events after this point were removed")
+    return ChainReport(checked, None, "")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MasterdataConfig(AppConfig):
+    name = "orderflow.masterdata"
+    verbose_name = _("Master data")

@@ -1,0 +1,1 @@
+"""Settings profiles: dev (embedded SQLite), test (PostgreSQL), prod (environment)."""
