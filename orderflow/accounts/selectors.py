@@ -12,11 +12,11 @@ def user_for_api_token(key: str) -> User | None:
     return token.user if token else None
 
 
-def users_with(*, role: str | None = None, dept: str | None = None):
-    """Active users holding a role and/or in a department."""
+def users_with(*, roles=None, dept: str | None = None):
+    """Active users holding any of the roles and/or in a department."""
     qs = User.objects.filter(is_active=True).select_related("department")
-    if role:
-        qs = qs.filter(role_rows__role=role)
+    if roles:
+        qs = qs.filter(role_rows__role__in=list(roles))
     if dept:
         qs = qs.filter(department__code=dept)
     return qs.distinct().order_by("id")

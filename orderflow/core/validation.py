@@ -1,0 +1,96 @@
+"""Collecting bad input field by field, so a form or API shows every problem at once."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .errors import ValidationFailed
+
+
+class Errors:
+    """Accumulates messages per field path; `raise_if_any()` ends the validation."""
+
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message) -> None:
+        self.errors.setdefault(field, []).append(str(message))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)
+
+    def text(self, field, value, *, required=False, max_length=None) -> str:
+        value = "" if value is None else str(value).strip()
+        if required and not value:
+            self.add(field, _("This field is required."))
+        elif max_length and len(value) > max_length:
+            self.add(field, _("At most %(n)s characters.") % {"n": max_length})
+        return value
+
+    def decimal(self, field, value, *, required=True, positive=False, min_value=None,
+                max_value=None, places=2) -> Decimal | None:
+        if value is None or value == "":
+            if required:
+                self.add(field, _("This field is required."))
+            return None
+        try:
+            number = Decimal(str(value).replace(",", "").strip())
+        except (InvalidOperation, ValueError):
+            self.add(field, _("Enter a number."))
+            return None
+        if not number.is_finite():
+            self.add(field, _("Enter a number."))
+            return None
+        if positive and number <= 0:
+            self.add(field, _("Must be greater than zero."))
+        elif min_value is not None and number < min_value:
+            self.add(field, _("Must be at least %(v)s.") % {"v": min_value})
+        elif max_value is not None and number > max_value:
+            self.add(field, _("Must be at most %(v)s.") % {"v": max_value})
+        if number.as_tuple().exponent < -places:
+            self.add(field, _("At most %(n)s decimal places.") % {"n": places})
+        return number
+
+    def date(self, field, value, *, required=True) -> dt.date | None:
+        if value in (None, ""):
+            if required:
+                self.add(field, _("This field is required."))
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.add(field, _("Enter a valid date (YYYY-MM-DD)."))
+            return None
+
+    def integer(self, field, value, *, required=True, min_value=None) -> int | None:
+        if value in (None, ""):
+            if required:
+                self.add(field, _("This field is required."))
+            return None
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            self.add(field, _("Enter a whole number."))
+            return None
+        if min_value is not None and number < min_value:
+            self.add(field, _("Must be at least %(v)s.") % {"v": min_value})
+        return number
+
+    def choice(self, field, value, choices, *, required=True) -> str:
+        value = "" if value is None else str(value)
+        valid = {str(c[0]) if isinstance(c, tuple | list) else str(c) for c in choices}
+        if not value:
+            if required:
+                self.add(field, _("This field is required."))
+        elif value not in valid:
+            self.add(field, _("Select a valid choice."))
+        return value

@@ -1,0 +1,99 @@
+"""Taking a lifecycle action: lock, check who, check the table, change, audit, notify."""
+
+from collections.abc import Callable
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from orderflow.audit import services as audit
+from orderflow.core import clock
+from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed, ValidationFailed
+
+from ..domain.lifecycle import ACTIONS, RESUME, IllegalTransition, is_side_path_start, \
+    resolve_target
+from ..labels import ACTION_LABELS, STATE_LABELS
+from ..models import Order
+from ..permissions import may_take, visibility_q
+
+# action -> service taking (order_id=, actor=, reason=, **fields); filled by each capability.
+ACTION_HANDLERS: dict[str, Callable[..., Order]] = {}
+
+
+def register_action(action: str):
+    """Declare the service that performs a table action (UI and API dispatch to it)."""
+    if action not in ACTIONS:
+        raise KeyError(action)
+
+    def decorator(func):
+        ACTION_HANDLERS[action] = func
+        return func
+
+    return decorator
+
+
+def lock_order(order_id: int, actor) -> Order:
+    """The order, row-locked until commit; NotFound if absent or invisible to the actor."""
+    order = (Order.objects.select_for_update(of=("self",))
+             .filter(visibility_q(actor), pk=order_id).first())
+    if order is None:
+        raise NotFound(_("Order not found."))
+    return order
+
+
+def apply_transition(order: Order, action: str, actor, *, target: str | None = None,
+                     reason: str = "", data: dict | None = None, on_behalf_of=None) -> Order:
+    """Move a locked order along the table and write the audit event.
+
+    Raises:
+        NotPermitted: the actor is not who the table names for this action.
+        TransitionNotAllowed: the table does not allow the action from this state.
+        ValidationFailed: the action needs a reason and none was given.
+    """
+    if not may_take(actor, action, order):
+        raise NotPermitted()
+    from_state = order.status
+    try:
+        to_state = resolve_target(from_state, action, target=target,
+                                  resume_state=order.resume_status)
+    except IllegalTransition as exc:
+        raise TransitionNotAllowed(
+            _("“%(action)s” is not allowed while the order is “%(state)s”.") % {
+                "action": ACTION_LABELS.get(action, action),
+                "state": STATE_LABELS.get(from_state, from_state)}) from exc
+    reason = (reason or "").strip()
+    if ACTIONS[action].needs_reason and not reason:
+        raise ValidationFailed({"reason": [_("Please give a reason.")]})
+    if is_side_path_start(action):
+        order.resume_status = from_state
+    elif ACTIONS[action].targets[0] == RESUME:
+        order.resume_status = ""
+    order.status = to_state
+    order.updated_at = clock.now()
+    order.version += 1
+    order.save(update_fields=["status", "resume_status", "updated_at", "version"])
+    audit.record(actor, f"order.{action}", order, from_state=from_state, to_state=to_state,
+                 data={**({"reason": reason} if reason else {}), **(data or {})},
+                 on_behalf_of=on_behalf_of)
+    return order
+
+
+@transaction.atomic
+def order_transition(*, order_id: int, action: str, actor, reason: str = "") -> Order:
+    """A table action with no work of its own beyond the state change (cancel, reopen...)."""
+    order = lock_order(order_id, actor)
+    return apply_transition(order, action, actor, reason=reason)
+
+
+for _simple in ("cancel", "reopen", "renegotiate"):
+    ACTION_HANDLERS[_simple] = partial(order_transition, action=_simple)
+
+
+def order_take_action(*, order_id: int, action: str, actor, **fields) -> Order:
+    """Dispatch a named action to its service (the UI's buttons and the API's actions)."""
+    handler = ACTION_HANDLERS.get(action)
+    if handler is None:
+        if action in ACTIONS:
+            raise TransitionNotAllowed(_("This action is not available yet."))
+        raise NotFound(_("Unknown action."))
+    return handler(order_id=order_id, actor=actor, **fields)

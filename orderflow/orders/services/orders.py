@@ -1,0 +1,100 @@
+"""Creating and editing orders (P2.1.1, P2.2.1, P2.2.2) with field-level history."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from orderflow.audit import services as audit
+from orderflow.core import clock
+from orderflow.core.errors import Conflict
+from orderflow.core.permissions import require
+
+from ..models import Order, OrderLine, OrderSequence, PaymentInstalment, SpecialRequirement
+from .content import HEADER_FIELDS, OrderContent, content_diff, snapshot, validate_content
+from .lifecycle import lock_order
+
+
+def next_order_number(year: int) -> str:
+    """SO-YYYY-NNNNNN, gap-free: the counter row stays locked until the order commits."""
+    OrderSequence.objects.bulk_create([OrderSequence(year=year, last_number=0)],
+                                      ignore_conflicts=True)
+    seq = OrderSequence.objects.select_for_update().get(year=year)
+    seq.last_number += 1
+    seq.save(update_fields=["last_number"])
+    return f"SO-{year}-{seq.last_number:06d}"
+
+
+def _write_children(order: Order, content: OrderContent) -> None:
+    OrderLine.objects.bulk_create([
+        OrderLine(order=order, position=i, product_id=ln.product.pk, description=ln.description,
+                  specification=ln.specification, quantity=ln.quantity, unit=ln.unit,
+                  unit_price=ln.unit_price, amount=ln.amount)
+        for i, ln in enumerate(content.lines, start=1)])
+    PaymentInstalment.objects.bulk_create([
+        PaymentInstalment(order=order, position=i, percent=p.percent, trigger=p.trigger,
+                          days=p.days) for i, p in enumerate(content.instalments, start=1)])
+    SpecialRequirement.objects.bulk_create([
+        SpecialRequirement(order=order, kind=r.kind, description=r.description)
+        for r in content.special_requirements])
+
+
+def _apply_header(order: Order, content: OrderContent) -> None:
+    for name in HEADER_FIELDS:
+        setattr(order, name, getattr(content, name))
+    order.total_net, order.total_tax, order.total_gross = content.totals
+    order.has_special_requirements = bool(content.special_requirements)
+
+
+@transaction.atomic
+def order_create(*, actor, **fields) -> Order:
+    """Record a new order at once (P2.2.1); it starts as a draft.
+
+    Raises:
+        NotPermitted: only Sales records orders.
+        ValidationFailed: field by field; nothing is written.
+    """
+    require(actor, "orders.create_order")
+    fields.setdefault("tax_rate", Decimal(settings.ORDERFLOW_DEFAULT_TAX_RATE))
+    content = validate_content(fields, actor=actor, today=clock.today())
+    now = clock.now()
+    order = Order(number=next_order_number(clock.today().year), created_by=actor,
+                  created_at=now, updated_at=now, currency=settings.ORDERFLOW_CURRENCY)
+    _apply_header(order, content)
+    order.save(force_insert=True)
+    _write_children(order, content)
+    audit.record(actor, "order.created", order, to_state=order.status,
+                 data={"snapshot": snapshot(content)})
+    return order
+
+
+@transaction.atomic
+def order_update(*, order_id: int, actor, expected_version: int | None = None,
+                 **fields) -> Order:
+    """Edit a draft (or awaiting-customer) order; every changed field is recorded.
+
+    Raises:
+        NotFound, NotPermitted, Conflict (edited meanwhile), ValidationFailed.
+    """
+    order = lock_order(order_id, actor)
+    require(actor, "orders.change_order", order,
+            message=_("This order cannot be edited in its current state."))
+    if expected_version is not None and int(expected_version) != order.version:
+        raise Conflict()
+    before = snapshot(OrderContent.from_order(order))
+    fields.setdefault("tax_rate", order.tax_rate)
+    fields.setdefault("salesperson_id", order.salesperson_id)
+    content = validate_content(fields, actor=actor, today=clock.today(), existing=order)
+    changes = content_diff(before, snapshot(content))
+    if not changes:
+        return order
+    _apply_header(order, content)
+    order.updated_at = clock.now()
+    order.version += 1
+    order.save()
+    for model in (OrderLine, PaymentInstalment, SpecialRequirement):
+        model.objects.filter(order=order).delete()
+    _write_children(order, content)
+    audit.record(actor, "order.updated", order, data={"changes": changes})
+    return order
