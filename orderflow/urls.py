@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from orderflow.api.urls import api
+from orderflow.web.views import accounts as account_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    *account_views.urlpatterns,
     path("", include("orderflow.web.urls")),
 ]
 

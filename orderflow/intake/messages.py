@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from .domain.check import Severity
 
+
 def _field_label(name: str) -> str:
     labels = {
         "contact_name": _("contact person"), "contact_phone": _("phone"),

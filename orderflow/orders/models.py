@@ -30,6 +30,9 @@ class OrderSequence(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
 
 class Order(models.Model):
     number = models.CharField(_("order number"), max_length=20, unique=True)

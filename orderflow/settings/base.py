@@ -133,7 +133,7 @@ ORDERFLOW_DEFAULT_TAX_RATE = "0.13"
 ORDERFLOW_CURRENCY = "CNY"
 ORDERFLOW_PAGE_SIZE = 25
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "orderflow@localhost")
 
 # Background work goes through Django's tasks API; the worker is huey.

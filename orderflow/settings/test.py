@@ -10,7 +10,7 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret-orderflow"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 if os.environ.get("ORDERFLOW_TEST_DB") == "sqlite":
     DATABASES = {

@@ -1,4 +1,10 @@
-from django.urls import path
+from .views import leads, masterdata, notifications, orders, workbench
 
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    *workbench.urlpatterns,
+    *orders.urlpatterns,
+    *leads.urlpatterns,
+    *masterdata.urlpatterns,
+    *notifications.urlpatterns,
+]

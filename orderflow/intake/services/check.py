@@ -18,8 +18,13 @@ from orderflow.orders.models import Order
 from orderflow.orders.services import apply_transition, lock_order, register_action
 
 from ..domain.check import LineFacts, OrderFacts, Outcome, Severity, run_check
-from ..models import CheckReport, CommunicationChannel, CustomerCommunication, Escalation, \
-    EscalationDecision
+from ..models import (
+    CheckReport,
+    CommunicationChannel,
+    CustomerCommunication,
+    Escalation,
+    EscalationDecision,
+)
 
 _OUTCOME_STATE = {Outcome.PASSED: State.CHECKED, Outcome.INCOMPLETE: State.AWAITING_CUSTOMER,
                   Outcome.ESCALATED: State.ESCALATED}

@@ -1,4 +1,4 @@
-"""Leads (P2.1.2, P2.1.3): captured by anyone, assigned to Sales, followed up, converted or dropped."""
+"""Leads (P2.1.2, P2.1.3): captured, assigned to Sales, followed up, converted or dropped."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _

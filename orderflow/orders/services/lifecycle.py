@@ -10,8 +10,13 @@ from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed, ValidationFailed
 
-from ..domain.lifecycle import ACTIONS, RESUME, IllegalTransition, is_side_path_start, \
-    resolve_target
+from ..domain.lifecycle import (
+    ACTIONS,
+    RESUME,
+    IllegalTransition,
+    is_side_path_start,
+    resolve_target,
+)
 from ..labels import ACTION_LABELS, STATE_LABELS
 from ..models import Order
 from ..permissions import may_take, visibility_q

@@ -1,0 +1,5 @@
+"""(filled by its capability)."""
+
+from ninja import Router
+
+router = Router(tags=["leads"])

@@ -1,0 +1,3 @@
+"""(filled by its capability)."""
+
+urlpatterns: list = []
