@@ -25,7 +25,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx")]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"],
+                                name="audit_object_idx")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
