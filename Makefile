@@ -26,7 +26,6 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || $(PY_BOOT) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.lock
-	$(PY) -m pip install -q --no-deps -e .
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
