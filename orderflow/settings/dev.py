@@ -25,3 +25,7 @@ HUEY = {
     "filename": str(DATA_DIR / "huey.sqlite3"),
     "immediate": False,
 }
+
+# Static files come from the finders here (runserver / live server); whitenoise serves
+# the collected files in production only.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405

@@ -1,0 +1,58 @@
+"""Login, lockout after repeated failures (django-axes), logout, password change."""
+
+import pytest
+from django.conf import settings
+
+from orderflow.accounts.domain.organisation import Dept, Role
+from orderflow.testing.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password):
+    return client.post("/login/", {"username": username, "password": password},
+                       REMOTE_ADDR="10.0.0.7")
+
+
+def test_login_page_and_successful_login(client):
+    make_user(Dept.SALES, Role.STAFF, username="zhang")
+    assert client.get("/login/").status_code == 200
+    response = login(client, "zhang", "pass12345!")
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(client):
+    make_user(Dept.SALES, Role.STAFF, username="li")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "li", "wrong-password")
+    response = login(client, "li", "pass12345!")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert "locked" in response.content.decode().lower() or "锁定" in response.content.decode()
+
+
+def test_pages_need_login_and_logout_ends_the_session(client):
+    user = make_user(Dept.SALES, Role.STAFF, username="wang")
+    client.force_login(user)
+    assert client.post("/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
+    response = client.get("/orders/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_password_change(client):
+    user = make_user(Dept.SALES, Role.STAFF, username="zhao")
+    client.force_login(user)
+    response = client.post("/password/change/", {
+        "old_password": "pass12345!", "new_password1": "Xk2!orderflow-new",
+        "new_password2": "Xk2!orderflow-new"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Xk2!orderflow-new")
+
+
+def test_session_times_out_after_inactivity():
+    # The session expires after the configured idle time and is refreshed per request.
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
