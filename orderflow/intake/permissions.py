@@ -31,6 +31,9 @@ def is_active_user(user) -> bool:
 # P2.1.2: Marketing or anyone captures leads; Sales heads (and Marketing) assign them.
 rules.add_perm("intake.add_lead", is_active_user)
 rules.add_perm("intake.assign_lead", is_sales_head | is_marketing | is_system_admin)
+# Whoever captured or holds a lead may correct it; so may those who assign leads.
+rules.add_perm("intake.change_lead", is_lead_creator | is_lead_assignee | is_sales_head
+               | is_marketing | is_system_admin)
 rules.add_perm("intake.follow_up_lead", is_lead_assignee | is_sales_head)
 rules.add_perm("intake.convert_lead", (is_lead_assignee & is_sales) | is_sales_head)
 rules.add_perm("intake.drop_lead", is_lead_assignee | is_sales_head)

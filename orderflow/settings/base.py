@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_htmx",
+    "ninja",
     "huey.contrib.djhuey",
     "orderflow.core",
     "orderflow.accounts",

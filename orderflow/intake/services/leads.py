@@ -1,5 +1,7 @@
 """Leads (P2.1.2, P2.1.3): captured, assigned to Sales, followed up, converted or dropped."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -44,11 +46,21 @@ def _lead_number() -> str:
     return f"LD-{clock.today().year}-{seq.last_number:05d}"
 
 
+def _int_or_none(value) -> int | None:
+    """An id from a form or API payload; None when it is not a whole number."""
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
 def _validate(data: dict) -> dict:
     errors = Errors()
     customer = None
     if data.get("customer_id") not in (None, ""):
-        customer = Customer.objects.filter(pk=data["customer_id"], is_active=True).first()
+        customer_pk = _int_or_none(data["customer_id"])
+        customer = (Customer.objects.filter(pk=customer_pk, is_active=True).first()
+                    if customer_pk is not None else None)
         if customer is None:
             errors.add("customer_id", _("Unknown or unavailable: %(value)s.")
                        % {"value": data["customer_id"]})
@@ -68,8 +80,11 @@ def _validate(data: dict) -> dict:
         "estimated_amount": errors.decimal("estimated_amount", data.get("estimated_amount"),
                                            required=False, min_value=0),
     }
-    if clean["contact_email"] and "@" not in clean["contact_email"]:
-        errors.add("contact_email", _("Enter a valid email address."))
+    if clean["contact_email"] and "contact_email" not in errors.errors:
+        try:
+            validate_email(clean["contact_email"])
+        except ValidationError:
+            errors.add("contact_email", _("Enter a valid email address."))
     if not (clean["contact_phone"] or clean["contact_email"]):
         errors.add("contact_phone", _("Give a phone number or an email address."))
     errors.raise_if_any()
@@ -78,29 +93,42 @@ def _validate(data: dict) -> dict:
 
 @transaction.atomic
 def lead_create(*, actor, assigned_to_id: int | None = None, **data) -> Lead:
-    """Capture a lead with its channel and source (P2.1.2, P2.1.3)."""
+    """Capture a lead with its channel and source (P2.1.2, P2.1.3).
+
+    Raises:
+        NotPermitted: inactive user, or an assignment by someone who may not assign.
+        ValidationFailed: field by field; nothing is written.
+    """
     require(actor, "intake.add_lead")
+    if assigned_to_id not in (None, ""):
+        require(actor, "intake.assign_lead")
     clean = _validate(data)
     now = clock.now()
     lead = Lead.objects.create(number=_lead_number(), created_by=actor, created_at=now,
                                updated_at=now, **clean)
     audit.record(actor, "lead.created", lead, to_state=lead.status,
                  data={"channel": lead.channel, "company": lead.company_name})
-    if assigned_to_id:
+    if assigned_to_id not in (None, ""):
         _assign(lead, actor, assigned_to_id)
     return lead
 
 
 @transaction.atomic
 def lead_update(*, lead_id: int, actor, **data) -> Lead:
+    """Correct an open lead's details; every changed field is recorded.
+
+    Raises:
+        NotFound, NotPermitted, TransitionNotAllowed (closed lead), ValidationFailed.
+    """
     lead = _lock_lead(lead_id, actor)
+    require(actor, "intake.change_lead", lead)
     if lead.status not in OPEN:
         raise TransitionNotAllowed(_("A closed lead cannot be edited."))
-    if not (lead.created_by_id == actor.pk or lead.assigned_to_id == actor.pk):
-        require(actor, "intake.assign_lead")
     clean = _validate(data)
     changes = [{"field": k, "old": str(getattr(lead, k) or ""), "new": str(v or "")}
                for k, v in clean.items() if getattr(lead, k) != v]
+    if not changes:
+        return lead
     for key, value in clean.items():
         setattr(lead, key, value)
     lead.updated_at = clock.now()
@@ -110,13 +138,15 @@ def lead_update(*, lead_id: int, actor, **data) -> Lead:
 
 
 def _assign(lead: Lead, actor, assigned_to_id) -> None:
-    salesperson = User.objects.filter(pk=assigned_to_id, is_active=True,
-                                      department__code=Dept.SALES).first()
+    require(actor, "intake.assign_lead")
+    salesperson_pk = _int_or_none(assigned_to_id)
+    salesperson = (User.objects.filter(pk=salesperson_pk, is_active=True,
+                                       department__code=Dept.SALES).first()
+                   if salesperson_pk is not None else None)
     if salesperson is None:
         errors = Errors()
         errors.add("assigned_to_id", _("Choose an active salesperson."))
         errors.raise_if_any()
-    require(actor, "intake.assign_lead")
     from_state = lead.status
     lead.assigned_to = salesperson
     lead.status = LeadStatus.ASSIGNED if lead.status == LeadStatus.NEW else lead.status
@@ -142,6 +172,7 @@ def lead_assign(*, lead_id: int, actor, assigned_to_id: int) -> Lead:
 
 @transaction.atomic
 def lead_follow_up(*, lead_id: int, actor, note: str, next_action_on=None) -> LeadFollowUp:
+    """Record a contact with the prospect; the lead is now being followed up (P2.1.2)."""
     lead = _lock_lead(lead_id, actor)
     require(actor, "intake.follow_up_lead", lead)
     if lead.status not in OPEN:
@@ -163,6 +194,7 @@ def lead_follow_up(*, lead_id: int, actor, note: str, next_action_on=None) -> Le
 
 @transaction.atomic
 def lead_drop(*, lead_id: int, actor, reason: str) -> Lead:
+    """Close a lead without an order; the reason is mandatory."""
     lead = _lock_lead(lead_id, actor)
     require(actor, "intake.drop_lead", lead)
     if lead.status not in OPEN:
@@ -185,7 +217,9 @@ def lead_convert(*, lead_id: int, actor, **order_fields) -> Order:
     require(actor, "intake.convert_lead", lead)
     if lead.status not in OPEN:
         raise TransitionNotAllowed(_("This lead is already closed."))
-    order_fields.setdefault("channel", lead.channel)
+    # P2.1.3: the order keeps the channel the lead came through, whatever the form sent.
+    order_fields["channel"] = lead.channel
+    order_fields.pop("lead_id", None)
     order_fields.setdefault("customer_id", lead.customer_id)
     order_fields.setdefault("contact_name", lead.contact_name)
     order_fields.setdefault("contact_phone", lead.contact_phone)
