@@ -1,5 +1,6 @@
 """The NinjaAPI object, its authentication and its error mapping."""
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -51,11 +52,21 @@ def on_service_error(request, exc: ServiceError):
     return _error(request, exc.http_status, exc.code, exc.message)
 
 
+# Where ninja found a parameter, and the names of whole-body/whole-query schemas:
+# not part of the field path a client sees (body.payload.lines.0.quantity -> lines.0.quantity).
+_LOCATIONS = ("body", "query", "form", "file", "path", "header", "cookie")
+_SCHEMA_PARAMS = ("payload", "filters")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query")]
+        loc = [str(p) for p in err.get("loc", [])]
+        if loc and loc[0] in _LOCATIONS:
+            loc.pop(0)
+        if loc and loc[0] in _SCHEMA_PARAMS:
+            loc.pop(0)
         errors.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", "invalid"))
     from django.utils.translation import gettext as _
 
@@ -79,4 +90,19 @@ def on_auth_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "error", str(exc))
+    from django.utils.translation import gettext as _
+
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        message = _("The request body is not valid JSON.")
+        return _error(request, 400, "malformed_request", message, {"__all__": [message]})
+    code = {403: "not_permitted", 404: "not_found"}.get(exc.status_code, "error")
+    return _error(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_bad_request(request, exc):
+    """Too large or malformed uploads (Django refuses them before any service runs)."""
+    from django.utils.translation import gettext as _
+
+    message = _("The request could not be read (too large or malformed).")
+    return _error(request, 400, "malformed_request", message, {"__all__": [message]})
