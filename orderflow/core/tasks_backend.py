@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from huey.contrib.djhuey import task as huey_task
+from huey.utils import normalize_time
 
 
 @huey_task(retries=2, retry_delay=30)
@@ -41,6 +42,7 @@ class HueyTaskBackend(BaseTaskBackend):
         )
         call = run_django_task.s(task.module_path, list(args), dict(kwargs))
         if task.run_after is not None:
-            call.eta = task.run_after
+            # huey compares etas with naive UTC times; Django's run_after is aware.
+            call.eta = normalize_time(task.run_after, utc=run_django_task.huey.utc)
         run_django_task.huey.enqueue(call)
         return result

@@ -24,7 +24,7 @@ class Outcome(StrEnum):
 
 
 PRICE_DEVIATION_LIMIT = Decimal("0.30")  # a unit price 30% off the standard price is doubtful
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,19}$")
+_PHONE = re.compile(r"^\+?\(?[0-9][0-9 ()\-]{5,19}$")
 
 
 @dataclass(frozen=True)

@@ -117,10 +117,11 @@ def _validate_lines(errors: Errors, raw_lines) -> list[LineContent]:
         price_raw = raw.get("unit_price")
         if price_raw in (None, "") and product is not None:
             price_raw = product.standard_price
+        # An unknown product is the one error to report; its defaults cannot be missing.
         price = errors.decimal(f"{prefix}.unit_price", price_raw, min_value=Decimal("0"),
-                               max_value=Decimal("999999999999"))
+                               max_value=Decimal("999999999999"), required=product is not None)
         unit = errors.text(f"{prefix}.unit", raw.get("unit") or (product and product.unit),
-                           required=True, max_length=16)
+                           required=product is not None, max_length=16)
         spec = errors.text(f"{prefix}.specification",
                            raw.get("specification") or (product and product.specification),
                            max_length=200)
@@ -200,7 +201,11 @@ def validate_content(data: dict, *, actor, today: dt.date, existing=None) -> Ord
 
 
 def snapshot(content: OrderContent) -> dict:
-    """A JSON-able picture of the content, for history and for approval binding."""
+    """A JSON-able picture of the content, for history and for approval binding.
+
+    Decimals are written with the places the database keeps, so input "2" and the
+    stored 2.000 compare equal and re-saving unchanged content records no change.
+    """
     def plain(value):
         if hasattr(value, "pk"):
             return value.pk
@@ -208,11 +213,12 @@ def snapshot(content: OrderContent) -> dict:
 
     return {
         **{name: plain(getattr(content, name)) for name in HEADER_FIELDS},
-        "lines": [{"product": ln.product.pk, "quantity": str(ln.quantity),
-                   "unit_price": str(ln.unit_price), "unit": ln.unit,
+        "tax_rate": f"{content.tax_rate:.4f}",
+        "lines": [{"product": ln.product.pk, "quantity": f"{ln.quantity:.3f}",
+                   "unit_price": f"{ln.unit_price:.2f}", "unit": ln.unit,
                    "specification": ln.specification, "description": ln.description,
-                   "amount": str(ln.amount)} for ln in content.lines],
-        "instalments": [{"percent": str(p.percent), "trigger": p.trigger, "days": p.days}
+                   "amount": f"{ln.amount:.2f}"} for ln in content.lines],
+        "instalments": [{"percent": f"{p.percent:.2f}", "trigger": p.trigger, "days": p.days}
                         for p in content.instalments],
         "special_requirements": [{"kind": r.kind, "description": r.description}
                                  for r in content.special_requirements],
