@@ -6,11 +6,17 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from orderflow.accounts.domain.organisation import Dept, Role
+from orderflow.accounts.domain.organisation import DEPT_NAMES_ZH, Dept, Role
 from orderflow.accounts.models import Department, User, UserRole
 from orderflow.masterdata.models import Contact, Customer, Product
 
 factory.Faker._DEFAULT_LOCALE = "zh_CN"
+
+
+def department(code: Dept) -> Department:
+    """The seeded department (re-created if a transactional test flushed the table)."""
+    return Department.objects.get_or_create(
+        code=code, defaults={"name": DEPT_NAMES_ZH[Dept(code)], "name_en": str(code).title()})[0]
 
 
 class UserFactory(DjangoModelFactory):
@@ -22,7 +28,7 @@ class UserFactory(DjangoModelFactory):
     full_name = factory.Faker("name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password("pass12345!")
-    department = factory.LazyFunction(lambda: Department.objects.get(code=Dept.SALES))
+    department = factory.LazyFunction(lambda: department(Dept.SALES))
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
@@ -32,7 +38,7 @@ class UserFactory(DjangoModelFactory):
 
 
 def make_user(dept: Dept = Dept.SALES, *roles: Role, **kwargs) -> User:
-    return UserFactory(department=Department.objects.get(code=dept),
+    return UserFactory(department=department(dept),
                        roles=list(roles) or [Role.STAFF], **kwargs)
 
 
