@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from orderflow.accounts.domain.organisation import Dept, Role
+from orderflow.accounts.models import User
+from orderflow.accounts.permissions import is_management
 from orderflow.core.errors import NotFound
+from orderflow.masterdata.models import Contact, Customer, Product
 
-from .domain.lifecycle import ACTIONS, Actor, allowed_actions
-from .models import Order, OrderLine
+from .domain.lifecycle import ACTIONS, TERMINAL, Actor, State, allowed_actions
+from .models import Attachment, Order, OrderLine
 from .permissions import may_take, visibility_q
 
 
@@ -62,7 +66,9 @@ def order_detail(user, order_id: int) -> Order:
     order = (visible_to(user)
              .select_related("customer", "contact", "salesperson", "created_by", "lead")
              .prefetch_related(Prefetch("lines", OrderLine.objects.select_related("product")),
-                               "instalments", "special_requirements", "attachments")
+                               "instalments", "special_requirements",
+                               Prefetch("attachments",
+                                        Attachment.objects.select_related("uploaded_by")))
              .filter(pk=order_id).first())
     if order is None:
         raise NotFound(_("Order not found."))
@@ -76,3 +82,70 @@ def actions_for(user, order, handled=None) -> list[str]:
     handled = ACTION_HANDLERS if handled is None else handled
     return [a for a in allowed_actions(order.status)
             if ACTIONS[a].by != Actor.SYSTEM and a in handled and may_take(user, a, order)]
+
+
+# The workbench (P1.3.2: every open step has a responsible person) and the order form.
+
+INBOX_LIMIT = 10
+COUNT_CAP = 1000
+CHOICES_LIMIT = 500
+CLOSED_STATES = (*TERMINAL, State.SETTLED)
+OPEN_STATES = tuple(s.value for s in State if s not in CLOSED_STATES)
+# The next step is the salesperson's (P2.3.1, P2.3.2, P3.1.1).
+SALES_TODO_STATES = (State.DRAFT, State.AWAITING_CUSTOMER, State.CHECKED)
+
+
+def inbox_orders(user, *, limit: int = INBOX_LIMIT) -> list[Order]:
+    """Orders waiting for the user: their own to complete, check and send to review;
+    for management the escalations to decide (P2.3.2)."""
+    waiting = Q(pk__in=[])
+    if user.dept_code == Dept.SALES:
+        waiting |= Q(salesperson_id=user.pk, status__in=SALES_TODO_STATES)
+    if is_management(user):
+        waiting |= Q(status=State.ESCALATED)
+    return list(visible_to(user).filter(waiting).select_related("customer", "salesperson")
+                .order_by("-id")[:limit])
+
+
+def workbench_scope(user) -> int | None:
+    """Whose orders the workbench counts: a salesperson's own, otherwise all visible."""
+    if user.dept_code == Dept.SALES and not user.has_role(Role.DEPT_HEAD):
+        return user.pk
+    return None
+
+
+def bounded_count(user, filters: OrderFilters, *, cap: int = COUNT_CAP) -> int:
+    """How many visible orders match, counted up to `cap` (never a full COUNT)."""
+    return order_list(user, filters).order_by().values("pk")[:cap].count()
+
+
+def customer_choices(*, include_id=None, with_contacts: bool = True,
+                     limit: int = CHOICES_LIMIT) -> list[Customer]:
+    """Active customers for selects, bounded, each with `.primary_contact` (or None)."""
+    customers = list(Customer.objects.filter(is_active=True)
+                     .only("pk", "code", "name").order_by("name")[:limit])
+    if include_id and str(include_id).isdigit() and \
+            all(c.pk != int(include_id) for c in customers):
+        customers[:0] = Customer.objects.filter(pk=int(include_id)).only("pk", "code", "name")
+    if not with_contacts:
+        return customers
+    # Ordered so that the primary (then the oldest) contact comes last and wins.
+    contacts = {c.customer_id: c for c in Contact.objects.filter(
+        customer_id__in=[c.pk for c in customers]).order_by("is_primary", "-id")}
+    for customer in customers:
+        customer.primary_contact = contacts.get(customer.pk)
+    return customers
+
+
+def product_choices(*, include_ids=(), limit: int = CHOICES_LIMIT) -> list[Product]:
+    """Active products and services, bounded, plus any already on the order."""
+    products = list(Product.objects.filter(is_active=True).order_by("code")[:limit])
+    missing = {int(i) for i in include_ids if str(i).isdigit()} - {p.pk for p in products}
+    if missing:
+        products = list(Product.objects.filter(pk__in=missing)) + products
+    return products
+
+
+def salesperson_choices(*, limit: int = CHOICES_LIMIT) -> list[User]:
+    return list(User.objects.filter(is_active=True, department__code=Dept.SALES)
+                .order_by("full_name", "username")[:limit])

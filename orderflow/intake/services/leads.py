@@ -153,7 +153,8 @@ def _assign(lead: Lead, actor, assigned_to_id) -> None:
     lead.updated_at = clock.now()
     lead.save(update_fields=["assigned_to", "status", "updated_at"])
     audit.record(actor, "lead.assigned", lead, from_state=from_state, to_state=lead.status,
-                 data={"assigned_to": salesperson.pk})
+                 data={"assigned_to": salesperson.pk,
+                       "assigned_to_name": salesperson.display_name})
     transaction.on_commit(lambda: notify(
         recipients=[salesperson], kind="lead.assigned",
         title=_("Lead %(number)s was assigned to you") % {"number": lead.number},

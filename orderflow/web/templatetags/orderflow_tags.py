@@ -1,0 +1,211 @@
+"""Presentation helpers for orderflow's pages: money, states, findings, audit events."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from orderflow.intake.messages import explain, severity_label
+from orderflow.orders.labels import ACTION_LABELS, STATE_COLOURS, STATE_LABELS
+from orderflow.orders.models import Channel, PaymentTrigger, RequirementKind
+
+register = template.Library()
+
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€"}
+SEVERITY_COLOURS = {"ok": "green", "missing": "yellow", "doubtful": "orange", "risk": "red"}
+
+# Audit actions that are not lifecycle actions (those take ACTION_LABELS).
+EVENT_LABELS = {
+    "order.created": gettext_lazy("Order created"),
+    "order.updated": gettext_lazy("Order edited"),
+    "order.attachment_added": gettext_lazy("Attachment added"),
+    "order.attachment_removed": gettext_lazy("Attachment removed"),
+    "order.customer_contacted": gettext_lazy("Customer contacted"),
+}
+
+# Names of the order's fields in the field-level history (P2.2.1).
+FIELD_LABELS = {
+    "customer": gettext_lazy("customer"), "contact": gettext_lazy("contact"),
+    "contact_name": gettext_lazy("contact person"), "contact_phone": gettext_lazy("phone"),
+    "customer_po": gettext_lazy("customer PO number"), "channel": gettext_lazy("channel"),
+    "order_date": gettext_lazy("order date"), "delivery_date": gettext_lazy("delivery date"),
+    "delivery_place": gettext_lazy("delivery place"), "tax_rate": gettext_lazy("tax rate"),
+    "notes": gettext_lazy("notes"), "salesperson": gettext_lazy("salesperson"),
+    "lead_id": gettext_lazy("lead"), "product": gettext_lazy("product or service"),
+    "quantity": gettext_lazy("quantity"), "unit_price": gettext_lazy("unit price"),
+    "unit": gettext_lazy("unit"), "specification": gettext_lazy("specification / model"),
+    "description": gettext_lazy("description"), "amount": gettext_lazy("amount"),
+    "percent": gettext_lazy("percent"), "trigger": gettext_lazy("due"),
+    "days": gettext_lazy("within days"), "kind": gettext_lazy("kind"),
+}
+GROUP_LABELS = {
+    "lines": gettext_lazy("Line %(n)s"),
+    "instalments": gettext_lazy("Instalment %(n)s"),
+    "special_requirements": gettext_lazy("Special requirement %(n)s"),
+}
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def money(value, currency="CNY"):
+    """¥1,234,567.89 (thousands separators, two decimals) in every language."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    symbol = CURRENCY_SYMBOLS.get(currency or "CNY", f"{currency} ")
+    sign = "-" if number < 0 else ""
+    return f"{sign}{symbol}{abs(number):,.2f}"
+
+
+@register.filter
+def qty(value):
+    """A quantity without trailing zeros: 2.000 -> 2, 1.250 -> 1.25; with separators."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    text = f"{number:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def percent(value, rate=False):
+    """30.00 -> 30%; with rate=True a fraction: 0.13 -> 13%."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    if rate:
+        number *= 100
+    return f"{qty(number.normalize())}%"
+
+
+@register.filter
+def state_label(status):
+    return STATE_LABELS.get(status, status)
+
+
+@register.simple_tag
+def state_badge(status):
+    colour = STATE_COLOURS.get(status, "secondary")
+    return format_html('<span class="badge bg-{}-lt" data-state="{}">{}</span>', colour, status,
+                       STATE_LABELS.get(status, status))
+
+
+@register.simple_tag
+def severity_badge(severity):
+    colour = SEVERITY_COLOURS.get(severity, "secondary")
+    return format_html('<span class="badge bg-{} text-{}-fg">{}</span>', colour, colour,
+                       severity_label(severity))
+
+
+@register.filter
+def finding_text(finding):
+    """The translated explanation of a preliminary-check finding (P2.3.1)."""
+    return explain(finding)
+
+
+@register.filter
+def event_label(action: str):
+    """The name of an audit event of an order: its lifecycle action or what happened."""
+    if action in EVENT_LABELS:
+        return EVENT_LABELS[action]
+    name = action.split(".", 1)[-1]
+    return ACTION_LABELS.get(name, action)
+
+
+EVENT_ICONS = {
+    "order.created": ("plus", "green"), "order.updated": ("edit", "blue"),
+    "order.check": ("checklist", "cyan"), "order.attachment_added": ("paperclip", "secondary"),
+    "order.attachment_removed": ("paperclip", "secondary"),
+    "order.customer_contacted": ("message-circle", "yellow"),
+    "order.accept_escalation": ("gavel", "green"), "order.decline_escalation": ("gavel", "red"),
+    "order.cancel": ("x", "red"),
+}
+
+
+@register.filter
+def event_icon(action: str):
+    """The Tabler icon class of a timeline entry."""
+    return f"ti-{EVENT_ICONS.get(action, ('arrows-exchange', ''))[0]}"
+
+
+@register.filter
+def event_colour(action: str):
+    return f"bg-{EVENT_ICONS.get(action, ('', 'azure'))[1]}-lt"
+
+
+@register.filter
+def change_field(path: str):
+    """lines.2.quantity -> "Line 2 · quantity"; delivery_date -> "delivery date"."""
+    parts = str(path).split(".")
+    if len(parts) == 3 and parts[0] in GROUP_LABELS:
+        return f"{GROUP_LABELS[parts[0]] % {'n': parts[1]}} · " \
+               f"{FIELD_LABELS.get(parts[2], parts[2])}"
+    return FIELD_LABELS.get(path, path)
+
+
+CHOICE_LABELS = {"kind": dict(RequirementKind.choices), "trigger": dict(PaymentTrigger.choices),
+                 "channel": dict(Channel.choices)}
+
+
+@register.filter
+def change_value(value, path=""):
+    """A value in the field-level history, readable: labels for choices, 2.000 -> 2."""
+    if value in (None, ""):
+        return "—"
+    name = str(path).rsplit(".", 1)[-1]
+    if name in CHOICE_LABELS:
+        return CHOICE_LABELS[name].get(value, value)
+    if name in ("customer", "salesperson", "contact", "lead_id", "product"):
+        return f"#{value}"
+    if name in ("quantity", "percent", "tax_rate"):
+        return qty(value)
+    return value
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template, for keys held in variables or containing dots."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag
+def field_error(errors, key, prefix=""):
+    """The messages of one field, as Tabler's invalid feedback (nothing when fine).
+
+    `prefix` names a row (lines.0) so data-error-for carries the service's field path.
+    """
+    messages = (errors or {}).get(key)
+    if not messages:
+        return ""
+    path = f"{prefix}.{key}" if prefix else key
+    return format_html('<div class="invalid-feedback d-block" data-error-for="{}">{}</div>',
+                       path, format_html_join(" ", "{}", ((m,) for m in messages)))
+
+
+@register.simple_tag
+def invalid(errors, key):
+    """The is-invalid class when the field has an error."""
+    return " is-invalid" if (errors or {}).get(key) else ""
+
+
+@register.filter
+def capped(count, cap=1000):
+    """A bounded count: shows 999+ when the count reached its cap."""
+    return f"{int(cap) - 1}+" if count >= int(cap) else str(count)
+
+
+@register.simple_tag
+def yes_no(value):
+    return _("Yes") if value else _("No")
