@@ -1,5 +1,7 @@
 """Translated explanations of preliminary-check findings (P2.3.1)."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.utils.translation import gettext as _
 
 from .domain.check import Severity
@@ -13,9 +15,24 @@ def _field_label(name: str) -> str:
     return labels.get(name, name)
 
 
+_MONEY_PARAMS = ("limit", "outstanding", "order", "exposure", "over", "price", "standard")
+
+
+def _formatted(params: dict) -> dict:
+    """Amounts with thousands separators, as finance staff read them (¥1,234,567.00)."""
+    out = dict(params)
+    for key in _MONEY_PARAMS:
+        if key in out:
+            try:
+                out[key] = f"{Decimal(str(out[key])):,.2f}"
+            except (InvalidOperation, ValueError):
+                pass
+    return out
+
+
 def explain(finding: dict) -> str:
     """The finding's message in the active language."""
-    p = finding.get("params", {})
+    p = _formatted(finding.get("params", {}))
     code = finding["code"]
     messages = {
         "field_missing": lambda: _("%(field)s is missing: ask the customer.")

@@ -62,8 +62,8 @@ def test_create_check_and_refuse_second_check_with_token(salesperson, customer, 
     assert set(findings) == {"complete", "credit_ok", "delivery_ok"}
     assert findings["complete"]["message"] == "All required information is present."
     assert findings["credit_ok"]["message"] == (
-        "Credit rating A; outstanding 0.00 + this order 4520.00 = 4520.00, within the limit "
-        "1000000.00.")
+        "Credit rating A; outstanding 0.00 + this order 4,520.00 = 4,520.00, within the limit "
+        "1,000,000.00.")
     assert findings["credit_ok"]["severity_label"] == "OK"
 
     events = AuditEvent.objects.count()
