@@ -1,0 +1,76 @@
+"""Reading and writing .xlsx: limits, value normalisation, formula-looking text stays text."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+
+from orderflow.core.errors import ValidationFailed
+from orderflow.documents.xlsx import SheetSpec, read_sheet, write_workbook
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def _upload(rows, name="t.xlsx"):
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def test_reads_header_and_rows_skipping_blank_ones():
+    sheet = read_sheet(_upload([["编码", "价格", "交期"], ["A1", 12.5, 20.0], [None, None],
+                                ["  A2  ", 3, None]]))
+    assert sheet.header == ("编码", "价格", "交期")
+    assert [(r.number, r.values) for r in sheet.rows] == [
+        (2, ("A1", Decimal("12.5"), 20)), (4, ("A2", 3))]
+
+
+def test_too_many_rows_is_refused():
+    with pytest.raises(ValidationFailed) as exc:
+        read_sheet(_upload([["code"], ["a"], ["b"], ["c"]]), row_limit=2)
+    assert exc.value.errors == {"file": ["The file has more than 2 data rows; split it up."]}
+
+
+def test_too_big_file_is_refused(settings):
+    settings.ORDERFLOW_IMPORT_MAX_BYTES = 100
+    with pytest.raises(ValidationFailed) as exc:
+        read_sheet(_upload([["code"], ["x" * 500]]))
+    assert exc.value.errors == {"file": ["The file is larger than 100\xa0bytes."]}
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"not a spreadsheet", "This is not a readable .xlsx file."),
+    (b"", "The file is empty."),
+])
+def test_unreadable_file_is_refused(content, message):
+    with pytest.raises(ValidationFailed) as exc:
+        read_sheet(SimpleUploadedFile("t.xlsx", content))
+    assert exc.value.errors == {"file": [message]}
+
+
+def test_header_only_is_refused():
+    with pytest.raises(ValidationFailed) as exc:
+        read_sheet(_upload([["code", "name"]]))
+    assert exc.value.errors == {"file": ["The file has no data rows below the header."]}
+
+
+def test_written_workbook_keeps_numbers_and_text_that_looks_like_a_formula():
+    data = write_workbook([SheetSpec("客户", ["code", "limit"],
+                                     [["=HYPERLINK(\"http://x\")", Decimal("1.50")]], [10, 12],
+                                     frozenset({0}))])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "客户"
+    assert [c.value for c in sheet[1]] == ["code", "limit"]
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ('=HYPERLINK("http://x")', "s")
+    assert sheet["B2"].value == 1.5
+    assert sheet.freeze_panes == "A2"

@@ -1,0 +1,165 @@
+"""Reading and writing .xlsx sheets (openpyxl): bounded in size and rows, values normalised.
+
+Company data arrives as spreadsheets (P11); whatever the file, reading it is bounded: a
+size limit before opening, a row limit while streaming, a column limit per row.
+"""
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from orderflow.core.errors import ValidationFailed
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_COLUMNS = 60
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "ORDERFLOW_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "ORDERFLOW_IMPORT_MAX_ROWS", 5000))
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # the row number Excel shows (the header is row 1)
+    values: tuple
+
+
+@dataclass(frozen=True)
+class Sheet:
+    header: tuple
+    rows: list[SheetRow]
+
+
+def _file_error(message) -> ValidationFailed:
+    return ValidationFailed({"file": [message]})
+
+
+def _read_bytes(upload) -> bytes:
+    size = getattr(upload, "size", None)
+    limit = max_bytes()
+    too_big = _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}
+    if size is not None and size > limit:
+        raise _file_error(too_big)
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(limit + 1) if hasattr(upload, "read") else bytes(upload)
+    if len(data) > limit:
+        raise _file_error(too_big)
+    if not data:
+        raise _file_error(_("The file is empty."))
+    return data
+
+
+def cell_value(value):
+    """A cell as text, int, Decimal or date; whole floats become int, blanks become None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(repr(value))
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    return value
+
+
+def read_sheet(upload, *, row_limit: int | None = None) -> Sheet:
+    """The first sheet: its header row and every non-blank data row after it.
+
+    Raises:
+        ValidationFailed: {"file": [...]} when the file is too big, not an .xlsx file,
+            has no header row, or has more data rows than allowed.
+    """
+    data = _read_bytes(upload)
+    row_limit = row_limit or max_rows()
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise _file_error(_("This is not a readable .xlsx file.")) from exc
+    try:
+        rows = book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        header = _trimmed(next(rows, ()))
+        if not header:
+            raise _file_error(_("The first row must hold the column headers."))
+        body: list[SheetRow] = []
+        for number, raw in enumerate(rows, start=2):
+            values = _trimmed(raw)
+            if not values:
+                continue
+            if len(body) >= row_limit:
+                raise _file_error(_("The file has more than %(n)s data rows; split it up.")
+                                  % {"n": row_limit})
+            body.append(SheetRow(number, values))
+    finally:
+        book.close()
+    if not body:
+        raise _file_error(_("The file has no data rows below the header."))
+    return Sheet(header, body)
+
+
+def _trimmed(raw) -> tuple:
+    values = [cell_value(v) for v in raw]
+    while values and values[-1] is None:
+        values.pop()
+    return tuple(values)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    title: str
+    headers: list[str]
+    rows: list[list]
+    widths: list[int] | None = None
+    required: frozenset[int] = frozenset()  # indexes of headers shown as required
+
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="206BC4")
+_REQUIRED_FILL = PatternFill("solid", fgColor="D63939")
+
+
+def write_workbook(sheets: list[SheetSpec]) -> bytes:
+    """An .xlsx file with one sheet per spec: a bold, frozen header row, then the rows."""
+    book = Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        sheet = book.create_sheet(title=spec.title[:31])
+        sheet.append(spec.headers)
+        for index, cell in enumerate(sheet[1]):
+            cell.font = _HEADER_FONT
+            cell.fill = _REQUIRED_FILL if index in spec.required else _HEADER_FILL
+            cell.alignment = Alignment(vertical="center")
+        for row_number, row in enumerate(spec.rows, start=2):
+            for col_number, value in enumerate(row, start=1):
+                _write_cell(sheet, row_number, col_number, value)
+        for index, width in enumerate(spec.widths or [], start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _write_cell(sheet, row: int, column: int, value) -> None:
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        # Text that looks like a formula stays text, never evaluated (formula injection).
+        cell.data_type = "s"
