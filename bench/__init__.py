@@ -1,0 +1,1 @@
+"""Benchmarks (not timed tests): python bench/orders.py --help."""
