@@ -106,7 +106,8 @@ def list_orders(request, filters: Query[OrderFiltersIn]):
 @router.post("", response={201: OrderDetail, **ERRORS}, summary="Create an order")
 def create_order(request, payload: OrderIn):
     order = services.order_create(actor=request.auth, **service_fields(payload))
-    return Status(201, _detail(request, order.pk))
+    # The service hands back the order with its lines as written: no second read.
+    return Status(201, order)
 
 
 @router.get("/{int:order_id}", response={200: OrderDetail, **ERRORS}, summary="One order")

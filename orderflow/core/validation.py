@@ -46,6 +46,7 @@ class Errors:
         if not number.is_finite():
             self.add(field, _("Enter a number."))
             return None
+        errors_before = len(self.errors.get(field, []))
         if positive and number <= 0:
             self.add(field, _("Must be greater than zero."))
         elif min_value is not None and number < min_value:
@@ -54,7 +55,14 @@ class Errors:
             self.add(field, _("Must be at most %(v)s.") % {"v": max_value})
         if number.as_tuple().exponent < -places:
             self.add(field, _("At most %(n)s decimal places.") % {"n": places})
-        return number
+        if len(self.errors.get(field, [])) > errors_before:
+            return number
+        try:
+            # As the database will keep it: "2" becomes 2.000 for a 3-place quantity.
+            return number.quantize(Decimal(1).scaleb(-places))
+        except InvalidOperation:
+            self.add(field, _("The number is too large."))
+            return number
 
     def date(self, field, value, *, required=True) -> dt.date | None:
         if value in (None, ""):

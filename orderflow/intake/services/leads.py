@@ -16,6 +16,7 @@ from orderflow.masterdata.models import Customer
 from orderflow.notifications.services import notify
 from orderflow.orders.models import Order
 from orderflow.orders.services import order_create
+from orderflow.orders.services.orders import next_sequence_value
 
 from ..models import Lead, LeadChannel, LeadFollowUp, LeadStatus
 from ..permissions import lead_visibility_q
@@ -34,16 +35,9 @@ def _lock_lead(lead_id: int, actor) -> Lead:
 
 
 def _lead_number() -> str:
-    from orderflow.orders.models import OrderSequence
-
-    # Leads share the locked-counter scheme with orders, under a separate key.
-    key = 10_000 + clock.today().year
-    OrderSequence.objects.bulk_create([OrderSequence(year=key, last_number=0)],
-                                      ignore_conflicts=True)
-    seq = OrderSequence.objects.select_for_update().get(year=key)
-    seq.last_number += 1
-    seq.save(update_fields=["last_number"])
-    return f"LD-{clock.today().year}-{seq.last_number:05d}"
+    # Leads share the orders' gap-free counters, under a key of their own.
+    year = clock.today().year
+    return f"LD-{year}-{next_sequence_value(10_000 + year):05d}"
 
 
 def _int_or_none(value) -> int | None:

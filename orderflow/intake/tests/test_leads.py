@@ -223,7 +223,7 @@ def test_update_records_each_changed_field(marketer):
                                          NOW + dt.timedelta(hours=1))
     assert (last_event(lead).action, last_event(lead).data) == ("lead.updated", {"changes": [
         {"field": "contact_phone", "old": "13912345678", "new": "13800001111"},
-        {"field": "estimated_amount", "old": "250000.00", "new": "300000"}]})
+        {"field": "estimated_amount", "old": "250000.00", "new": "300000.00"}]})
 
 
 def test_update_without_changes_writes_nothing(marketer):

@@ -59,6 +59,7 @@ def test_removed_line_is_recorded(salesperson, customer, products):
         "lines.2.amount", "lines.2.description", "lines.2.product", "lines.2.quantity",
         "lines.2.specification", "lines.2.unit", "lines.2.unit_price"}
     assert all(c["new"] is None for c in removed)
+    order.refresh_from_db()
     assert order.lines.count() == 1
 
 
