@@ -1,5 +1,6 @@
 """Creating and editing orders (P2.1.1, P2.2.1, P2.2.2) with field-level history."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -85,11 +86,15 @@ def order_create(*, actor, **fields) -> Order:
     fields.setdefault("tax_rate", Decimal(settings.ORDERFLOW_DEFAULT_TAX_RATE))
     content = validate_content(fields, actor=actor, today=clock.today())
     now = clock.now()
-    order = Order(number=next_order_number(clock.today().year), created_by=actor,
-                  created_at=now, updated_at=now, currency=settings.ORDERFLOW_CURRENCY)
+    order = Order(number=f"NEW-{uuid.uuid4().hex[:16]}", created_by=actor, created_at=now,
+                  updated_at=now, currency=settings.ORDERFLOW_CURRENCY)
     _apply_header(order, content)
     order.save(force_insert=True)
     _write_children(order, content)
+    # The counter row stays locked until commit, so take the number last: concurrent
+    # creations wait on each other only for these final statements.
+    order.number = next_order_number(clock.today().year)
+    order.save(update_fields=["number"])
     audit.record(actor, "order.created", order, to_state=order.status,
                  data={"snapshot": snapshot(content)})
     return order
