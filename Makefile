@@ -46,6 +46,7 @@ lint: setup
 	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run -v 0
 	DJANGO_SETTINGS_MODULE=orderflow.settings.test $(PY) -m orderflow.orders.docs --check
+	$(PY) scripts/check-translations.py
 
 # The whole suite on PostgreSQL (fails, never skips, when none is reachable),
 # then the end-to-end tests again on the embedded SQLite default.
