@@ -24,6 +24,11 @@ def browser():
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield instance
         instance.close()
+        # Inside Playwright's event loop the ORM keeps its connection in a separate
+        # context; close it here, or it outlives the test database.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
@@ -33,3 +38,14 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup):
+    """pytest-django's live server, but stopped before the test database is dropped
+    (it depends on django_db_setup), so no server connection outlives the database."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
+    yield server
+    server.stop()
