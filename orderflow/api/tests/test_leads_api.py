@@ -27,6 +27,7 @@ def _captured(marketing, **extra) -> dict:
     return response.json()
 
 
+@pytest.mark.e2e
 def test_capture_assign_follow_up_convert(marketing, sales_head, salesperson, customer,
                                           products):
     lead = _captured(marketing)

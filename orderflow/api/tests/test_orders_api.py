@@ -25,6 +25,7 @@ def _payload(customer, products, **overrides):
     return order_payload(customer, products, special_requirements=[SPECIAL], **overrides)
 
 
+@pytest.mark.e2e
 def test_create_check_and_refuse_second_check_with_token(salesperson, customer, products):
     # P2.2.1, P2.2.2, P2.3.1: the acceptance flow over the API with token auth.
     api = token_api(salesperson)
@@ -130,6 +131,7 @@ def test_list_filters_and_pages(salesperson, sales_api, customer, products):
     assert sales_api.get("/api/orders", page_size=201).status_code == 422
 
 
+@pytest.mark.e2e
 def test_incomplete_order_waits_for_customer_then_communication(sales_api, customer,
                                                                 products):
     # P2.3.2: a missing delivery place -> awaiting customer; Sales logs the contact.
