@@ -45,7 +45,7 @@ class Customer(models.Model):
 class Contact(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts",
                                  verbose_name=_("customer"))
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("contact name"), max_length=64)
     title = models.CharField(_("title"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     mobile = models.CharField(_("mobile"), max_length=32, blank=True)

@@ -1,6 +1,7 @@
 """Translatable names of the lifecycle's states and actions."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .domain.lifecycle import State
 
@@ -45,7 +46,7 @@ ACTION_LABELS = {
     "reopen": _("Reopen for editing"),
     "start_review": _("Start review"),
     "pass_review": _("Review passed"),
-    "fail_review": _("Review failed"),
+    "fail_review": pgettext_lazy("action", "Review failed"),  # the state has the same words
     "renegotiate": _("Renegotiate"),
     "complete_approval": _("Approval complete"),
     "reject_approval": _("Reject"),

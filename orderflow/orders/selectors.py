@@ -16,6 +16,8 @@ from .domain.lifecycle import ACTIONS, TERMINAL, Actor, State, allowed_actions
 from .models import Attachment, Order, OrderLine
 from .permissions import may_take, visibility_q
 
+SEARCH_CUSTOMER_LIMIT = 500
+
 
 def visible_to(user) -> QuerySet[Order]:
     return Order.objects.filter(visibility_q(user))
@@ -56,8 +58,10 @@ def order_list(user, filters: OrderFilters = OrderFilters()) -> QuerySet[Order]:
         qs = qs.filter(has_special_requirements=True)
     if f.q:
         term = f.q.strip()
-        # The customer match is a subquery so each part can use its trigram index.
-        customers = Customer.objects.filter(name__icontains=term).values("id")
+        # Matching customers are resolved first (bounded) so that every branch of the OR
+        # is an index scan (trigram or customer index) that PostgreSQL can combine.
+        customers = list(Customer.objects.filter(name__icontains=term)
+                         .values_list("id", flat=True)[:SEARCH_CUSTOMER_LIMIT])
         qs = qs.filter(Q(number__icontains=term) | Q(customer_id__in=customers)
                        | Q(customer_po__icontains=term) | Q(contact_name__icontains=term))
     return qs.order_by("-id")

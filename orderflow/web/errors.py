@@ -8,6 +8,8 @@ from django.http import Http404
 
 from orderflow.core.errors import NotFound, NotPermitted, ServiceError, ValidationFailed
 
+from .field_labels import error_message
+
 
 class FormErrors(dict):
     """Field path -> messages, plus the summary message; empty when all went well."""
@@ -32,8 +34,7 @@ def service_errors(request, form_errors: FormErrors | None = None):
     except ValidationFailed as exc:
         if form_errors is None:
             for field, msgs in exc.errors.items():
-                messages.error(request, f"{field}: {' '.join(msgs)}" if field != "__all__"
-                               else " ".join(msgs))
+                messages.error(request, error_message(field, msgs))
         else:
             form_errors.update(exc.errors)
             form_errors.message = str(exc.message)

@@ -11,6 +11,8 @@ from orderflow.intake.messages import explain, severity_label
 from orderflow.orders.labels import ACTION_LABELS, STATE_COLOURS, STATE_LABELS
 from orderflow.orders.models import Channel, PaymentTrigger, RequirementKind
 
+from ..field_labels import FIELD_LABELS, GROUP_LABELS
+
 register = template.Library()
 
 CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€"}
@@ -23,27 +25,6 @@ EVENT_LABELS = {
     "order.attachment_added": gettext_lazy("Attachment added"),
     "order.attachment_removed": gettext_lazy("Attachment removed"),
     "order.customer_contacted": gettext_lazy("Customer contacted"),
-}
-
-# Names of the order's fields in the field-level history (P2.2.1).
-FIELD_LABELS = {
-    "customer": gettext_lazy("customer"), "contact": gettext_lazy("contact"),
-    "contact_name": gettext_lazy("contact person"), "contact_phone": gettext_lazy("phone"),
-    "customer_po": gettext_lazy("customer PO number"), "channel": gettext_lazy("channel"),
-    "order_date": gettext_lazy("order date"), "delivery_date": gettext_lazy("delivery date"),
-    "delivery_place": gettext_lazy("delivery place"), "tax_rate": gettext_lazy("tax rate"),
-    "notes": gettext_lazy("notes"), "salesperson": gettext_lazy("salesperson"),
-    "lead_id": gettext_lazy("lead"), "product": gettext_lazy("product or service"),
-    "quantity": gettext_lazy("quantity"), "unit_price": gettext_lazy("unit price"),
-    "unit": gettext_lazy("unit"), "specification": gettext_lazy("specification / model"),
-    "description": gettext_lazy("description"), "amount": gettext_lazy("amount"),
-    "percent": gettext_lazy("percent"), "trigger": gettext_lazy("due"),
-    "days": gettext_lazy("within days"), "kind": gettext_lazy("kind"),
-}
-GROUP_LABELS = {
-    "lines": gettext_lazy("Line %(n)s"),
-    "instalments": gettext_lazy("Instalment %(n)s"),
-    "special_requirements": gettext_lazy("Special requirement %(n)s"),
 }
 
 

@@ -83,6 +83,7 @@ def test_list_pages_with_a_bounded_number_of_queries(client, marketer, salespers
         first = client.get("/leads/").content.decode()
     second = client.get("/leads/?page=2").content.decode()
     assert (first.count("data-lead="), second.count("data-lead=")) == (25, 5)
+    assert '<a class="page-link" href="?page=2">' in first  # a whole page, no htmx swap
     assert "客户29" in first and "客户04" in second
 
 
@@ -196,6 +197,14 @@ def test_edit_page(client, lead, marketer):
     response = client.post(f"/leads/{lead.pk}/edit/", lead_fields(contact_name="周经理"))
     assert response.status_code == 302
     assert Lead.objects.get(pk=lead.pk).contact_name == "周经理"
+
+
+def test_edit_shows_labels_in_the_history(client, lead, marketer):
+    browser(client, marketer).post(f"/leads/{lead.pk}/edit/", lead_fields(
+        channel="trade_show", estimated_amount="150000"))
+    html = client.get(f"/leads/{lead.pk}/").content.decode()
+    assert "channel:</span> Marketing campaign → Trade show</li>" in html
+    assert "estimated amount:</span> ¥120,000.00 → ¥150,000.00</li>" in html
 
 
 # --- what a user may not see or do ---------------------------------------------------------

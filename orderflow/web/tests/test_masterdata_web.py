@@ -205,6 +205,24 @@ def test_customer_page_lists_field_changes(client, sales_head):
     assert "address: 苏州市工业园区星湖街1号 → 新地址" in html
 
 
+def test_customer_history_shows_labels_not_stored_values(client, sales_head):
+    # given a customer whose rating, owner and a contact were changed
+    browser(client, sales_head).post("/customers/new/", customer_fields())
+    customer = Customer.objects.get()
+    client.post(f"/customers/{customer.pk}/edit/", {
+        "credit_rating": "A", "credit_limit": "5000", "owner_id": str(sales_head.pk)})
+    contact = customer.contacts.get()
+    client.post(f"/customers/{customer.pk}/contacts/{contact.pk}/edit/", {"name": "王总"})
+    # when the customer page is opened
+    html = client.get(f"/customers/{customer.pk}/").content.decode()
+    # then choices, money and users read as labels, fields by their (own model's) names
+    assert "credit rating: B · good → A · excellent" in html
+    assert "credit limit: ¥0.00 → ¥5,000.00" in html
+    assert f"account owner: — → {sales_head.display_name}" in html
+    assert "contact name: 王经理 → 王总" in html
+    assert "name: — → 苏州精工机械有限公司" in html and "contact name: — → 苏州" not in html
+
+
 # --- contacts ----------------------------------------------------------------------------
 
 def test_contact_add_with_htmx_returns_the_contacts_card(client, salesperson):
@@ -328,6 +346,16 @@ def test_export_of_the_filtered_list_can_be_imported_back(client, sales_head):
 
 
 # --- products ----------------------------------------------------------------------------
+
+def test_product_history_shows_the_kind_label(client, engineer):
+    browser(client, engineer).post("/products/new/", {
+        "code": "S1", "name": "安装调试", "kind": "service", "unit": "次",
+        "standard_price": "800"})
+    product = Product.objects.get()
+    html = client.get(f"/products/{product.pk}/").content.decode()
+    assert "kind: — → Service" in html and "→ service<" not in html
+    assert "standard price: — → ¥800.00" in html
+
 
 def test_product_list_buttons_follow_permissions(client, salesperson, engineer):
     ProductFactory(code="P1")

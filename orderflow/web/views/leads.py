@@ -24,6 +24,7 @@ from orderflow.intake.services import (
 from orderflow.orders.selectors import customer_choices, salesperson_choices
 
 from ..errors import FormErrors, service_errors
+from ..history import change_rows
 
 LEAD_INPUTS = ("channel", "source_detail", "customer_id", "company_name", "contact_name",
                "contact_phone", "contact_email", "need", "estimated_amount")
@@ -128,13 +129,11 @@ def lead_edit_view(request, lead_id: int):
 
 def _timeline(events) -> list[dict]:
     statuses = dict(LeadStatus.choices)
-    fields = {f.name: f.verbose_name for f in Lead._meta.get_fields() if hasattr(f, "verbose_name")}
     return [{
         "event": event, "label": EVENT_LABELS.get(event.action, event.action),
         "from_label": statuses.get(event.from_state, event.from_state),
         "to_label": statuses.get(event.to_state, event.to_state),
-        "changes": [(fields.get(c["field"], c["field"]), c["old"], c["new"])
-                    for c in event.data.get("changes", [])],
+        "changes": change_rows(event.data.get("changes", []), Lead),
     } for event in events]
 
 

@@ -22,7 +22,7 @@ from orderflow.masterdata.models import Contact, CreditRating, Customer, Product
 from orderflow.orders.selectors import OrderFilters, order_list
 
 from ..errors import FormErrors, service_errors
-from ..templatetags.orderflow_tags import money
+from ..history import change_rows
 
 CUSTOMER_INPUTS = ("code", "name", "tax_id", "address", "industry", "credit_rating",
                    "credit_limit", "receivables_outstanding", "owner_id", "is_active")
@@ -39,6 +39,7 @@ EVENT_LABELS = {
     "product.created": gettext_lazy("Created"),
     "product.updated": gettext_lazy("Edited"),
 }
+CONTACT_EVENTS = {"customer.contact_added", "customer.contact_updated", "customer.contact_removed"}
 
 
 def _posted(request, names) -> dict:
@@ -52,31 +53,16 @@ def _values_of(obj, names) -> dict:
             for k, v in values.items()}
 
 
-MONEY_FIELDS = {"credit_limit", "receivables_outstanding", "standard_price", "standard_cost"}
-
-
-def _shown(field: str, value, owners: dict):
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if value in (None, ""):
-        return "—"
-    if field == "owner":
-        return owners.get(value, f"#{value}")
-    return money(value) if field in MONEY_FIELDS else value
-
-
 def _history(events, model) -> list[dict]:
     """Audit events as the page shows them: what happened, which field from what to what."""
     events = list(events)
-    names = {f.name: f.verbose_name for f in (*model._meta.fields, *Contact._meta.fields)}
-    names["contact"] = Contact._meta.verbose_name
     owners = selectors.user_names(
         v for e in events for c in e.data.get("changes", []) if c["field"] == "owner"
         for v in (c["old"], c["new"]) if v)
     return [{"event": event, "label": EVENT_LABELS.get(event.action, event.action),
-             "changes": [(names.get(c["field"], c["field"]), _shown(c["field"], c["old"], owners),
-                          _shown(c["field"], c["new"], owners))
-                         for c in event.data.get("changes", [])]}
+             "changes": change_rows(event.data.get("changes", []),
+                                    Contact if event.action in CONTACT_EVENTS else model,
+                                    related={"owner": owners})}
             for event in events]
 
 
