@@ -95,7 +95,9 @@ def list_queries(volume: dict) -> list[str]:
         [("date_from", today - dt.timedelta(days=90)), ("date_to", today - dt.timedelta(30))],
         [("amount_min", 500000), ("amount_max", 800000)], [("special", 1)],
         [("status", "checked"), ("salesperson", rng.choice(people)), ("amount_min", 100000)],
-        [("q", f"SO-2025-0{rng.randint(1000, 9999)}")], [("q", "第123机械")],
+        [("q", f"SO-2025-{rng.randint(1, 99999):06d}")],  # a whole order number
+        [("q", f"SO-2025-0{rng.randint(1000, 9999)}")],  # part of one (matches ten)
+        [("q", "第123机械")],
     ]
     return [urlencode(pairs) for pairs in filters]
 

@@ -1,6 +1,7 @@
 """Reading orders: every list and detail goes through visible_to(user)."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -17,6 +18,7 @@ from .models import Attachment, Order, OrderLine
 from .permissions import may_take, visibility_q
 
 SEARCH_CUSTOMER_LIMIT = 500
+ORDER_NUMBER = re.compile(r"^SO-\d{4}-\d{6}$", re.IGNORECASE)
 
 
 def visible_to(user) -> QuerySet[Order]:
@@ -56,7 +58,10 @@ def order_list(user, filters: OrderFilters = OrderFilters()) -> QuerySet[Order]:
         qs = qs.filter(total_gross__lte=f.amount_max)
     if f.special_only:
         qs = qs.filter(has_special_requirements=True)
-    if f.q:
+    if f.q and ORDER_NUMBER.match(f.q.strip()):
+        # A whole order number (the usual search) is answered by its unique index.
+        qs = qs.filter(number=f.q.strip().upper())
+    elif f.q:
         term = f.q.strip()
         # Matching customers are resolved first (bounded) so that every branch of the OR
         # is an index scan (trigram or customer index) that PostgreSQL can combine.

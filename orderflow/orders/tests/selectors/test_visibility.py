@@ -75,3 +75,20 @@ def test_inactive_and_anonymous_users_see_nothing(salesperson, customer, product
     salesperson.is_active = False
     salesperson.save()
     assert not visible_to(salesperson).exists()
+
+
+@pytest.mark.django_db
+def test_search_by_whole_order_number_finds_exactly_that_order(salesperson, customer,
+                                                               products):
+    # Given two orders whose numbers share a prefix
+    from orderflow.orders.selectors import OrderFilters, order_list
+    from orderflow.orders.services import order_create
+    from orderflow.testing.factories import order_payload
+
+    first = order_create(actor=salesperson, **order_payload(customer, products))
+    order_create(actor=salesperson, **order_payload(customer, products))
+    # When the whole number is searched (in lower case, as people type)
+    found = list(order_list(salesperson, OrderFilters(q=first.number.lower())))
+    # Then exactly that order is found; a partial number still matches both
+    assert found == [first]
+    assert len(order_list(salesperson, OrderFilters(q=first.number[:8]))) == 2
