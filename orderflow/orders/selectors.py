@@ -148,6 +148,16 @@ def customer_choices(*, include_id=None, with_contacts: bool = True,
     return customers
 
 
+def customer_options(*, include_id=None, limit: int = CHOICES_LIMIT) -> list[tuple[int, str]]:
+    """(id, name) of active customers for a filter select: no model objects, bounded."""
+    options = list(Customer.objects.filter(is_active=True).order_by("name")
+                   .values_list("pk", "name")[:limit])
+    if include_id and str(include_id).isdigit() and \
+            all(pk != int(include_id) for pk, _name in options):
+        options[:0] = Customer.objects.filter(pk=int(include_id)).values_list("pk", "name")
+    return options
+
+
 def product_choices(*, include_ids=(), limit: int = CHOICES_LIMIT) -> list[Product]:
     """Active products and services, bounded, plus any already on the order."""
     products = list(Product.objects.filter(is_active=True).order_by("code")[:limit])

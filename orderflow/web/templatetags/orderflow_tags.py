@@ -3,7 +3,8 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -190,3 +191,17 @@ def capped(count, cap=1000):
 @register.simple_tag
 def yes_no(value):
     return _("Yes") if value else _("No")
+
+
+@register.simple_tag
+def select_options(items, selected=None, label="name"):
+    """`<option>`s for a long select in one pass (a template loop costs ~0.1 ms a row).
+
+    Items are (value, label) pairs or objects with .pk and the `label` attribute.
+    """
+    chosen = str(selected or "")
+    pairs = (item if isinstance(item, tuple) else (item.pk, getattr(item, label))
+             for item in items)
+    return mark_safe("".join(
+        f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
+        f"{escape(text)}</option>" for value, text in pairs))

@@ -471,3 +471,18 @@ def test_detail_query_count_does_not_grow_with_lines(client_as, salesperson, cus
     with CaptureQueriesContext(connection) as eight_lines:
         client.get(f"/orders/{many.pk}/")
     assert len(eight_lines) == len(one_line)
+
+
+def test_customer_filter_options_are_escaped_and_keep_the_selection(client_as, salesperson,
+                                                                    sales_head):
+    # Given customers, one with markup in its name
+    from orderflow.testing.factories import CustomerFactory
+
+    evil = CustomerFactory(name='<b>"甲"</b>')
+    other = CustomerFactory(name="乙公司")
+    # When the Sales head filters the order list by that customer
+    html = client_as(sales_head).get(f"/orders/?customer={evil.pk}").content.decode()
+    # Then its option is selected and escaped; the other is offered, not selected
+    assert (f'<option value="{evil.pk}" selected>&lt;b&gt;&quot;甲&quot;&lt;/b&gt;</option>'
+            in html)
+    assert f'<option value="{other.pk}">乙公司</option>' in html

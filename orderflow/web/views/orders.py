@@ -78,8 +78,7 @@ def order_list(request):
         context.update(
             selected_labels=[str(label) for value, label in context["states"]
                              if value in context["selected_status"]],
-            customers=selectors.customer_choices(include_id=filters.customer_id,
-                                                 with_contacts=False),
+            customers=selectors.customer_options(include_id=filters.customer_id),
             salespeople=selectors.salesperson_choices() if scope_all else [],
             can_create=rules.has_perm("orders.create_order", request.user))
         response = render(request, "orders/list.html", context)
