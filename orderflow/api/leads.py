@@ -12,8 +12,8 @@ from orderflow.intake import services as intake_services
 from orderflow.orders.selectors import order_detail
 
 from .schemas import (
+    ERRORS,
     CustomerRef,
-    ErrorOut,
     LooseDate,
     LooseDecimal,
     OrderDetail,
@@ -25,8 +25,6 @@ from .schemas import (
 
 router = Router(tags=["leads"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          422: ErrorOut}
 
 
 class LeadFiltersIn(Schema):

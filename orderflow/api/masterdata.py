@@ -14,12 +14,18 @@ from pydantic import Field
 from orderflow.core.pagination import paginate
 from orderflow.masterdata import selectors, services
 
-from .schemas import ErrorOut, LooseDecimal, LooseId, UserRef, page_body, service_fields
+from .schemas import (
+    ERRORS,
+    ErrorOut,
+    LooseDecimal,
+    LooseId,
+    UserRef,
+    page_body,
+    service_fields,
+)
 
 router = Router(tags=["masterdata"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          422: ErrorOut}
 Flag = bool | int | str | None
 
 

@@ -19,8 +19,8 @@ from orderflow.intake.messages import explain, severity_label
 from orderflow.orders import selectors, services
 
 from .schemas import (
+    ERRORS,
     AttachmentOut,
-    ErrorOut,
     OrderDetail,
     OrderIn,
     OrderPage,
@@ -33,8 +33,6 @@ from .schemas import (
 
 router = Router(tags=["orders"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          422: ErrorOut}
 
 
 class OrderFiltersIn(Schema):

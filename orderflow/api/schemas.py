@@ -66,6 +66,11 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] | None = None
 
 
+# The error answers every endpoint documents (see api/base.py for the mapping).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+          422: ErrorOut}
+
+
 # Order input (P2.2.1, P2.2.2)
 
 

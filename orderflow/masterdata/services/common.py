@@ -62,6 +62,17 @@ def flag(errors: Errors, field: str, value) -> bool | None:
     return parsed
 
 
+def clean_texts(data: dict, errors: Errors, fields: dict, *, creating: bool,
+                prefix: str = "") -> dict:
+    """The given text fields (every one when creating), checked for presence and length.
+
+    `fields` maps a field name to (max_length, required).
+    """
+    return {field: errors.text(prefix + field, data.get(field), required=required,
+                               max_length=length)
+            for field, (length, required) in fields.items() if creating or field in data}
+
+
 def reject_unknown(data: dict, allowed) -> None:
     unknown = set(data) - set(allowed)
     if unknown:

@@ -13,7 +13,7 @@ from orderflow.core.permissions import require
 from orderflow.core.validation import Errors
 
 from ..models import Contact, Customer
-from .common import apply_changes, created_changes, flag, reject_unknown
+from .common import apply_changes, clean_texts, created_changes, flag, reject_unknown
 
 TEXT_FIELDS = {"name": (64, True), "title": (64, False), "phone": (32, False),
                "mobile": (32, False), "email": (254, False)}
@@ -24,11 +24,7 @@ _PHONE = re.compile(r"^[0-9+()\-\s/#转,，;；]+$")
 def contact_clean(data: dict, errors: Errors, *, creating: bool, prefix: str = "") -> dict:
     """Checked contact fields (every field when creating)."""
     reject_unknown(data, FIELDS)
-    clean: dict = {}
-    for field, (length, required) in TEXT_FIELDS.items():
-        if creating or field in data:
-            clean[field] = errors.text(prefix + field, data.get(field), required=required,
-                                       max_length=length)
+    clean: dict = clean_texts(data, errors, TEXT_FIELDS, creating=creating, prefix=prefix)
     for field in ("phone", "mobile"):
         if clean.get(field) and not _PHONE.match(clean[field]):
             errors.add(prefix + field, _("Enter a phone number (digits, spaces, + - ( ))."))

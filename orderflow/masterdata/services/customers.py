@@ -14,7 +14,15 @@ from orderflow.core.permissions import require
 from orderflow.core.validation import Errors
 
 from ..models import CreditRating, Customer
-from .common import apply_changes, cents, created_changes, flag, reject_unknown, unique_conflicts
+from .common import (
+    apply_changes,
+    cents,
+    clean_texts,
+    created_changes,
+    flag,
+    reject_unknown,
+    unique_conflicts,
+)
 from .contacts import contact_clean, contact_insert
 
 TEXT_FIELDS = {"code": (32, True), "name": (200, True), "tax_id": (32, True),
@@ -30,11 +38,7 @@ _RATING_WORD = re.compile(r"[\s·.:：]")
 
 def customer_clean(data: dict, errors: Errors, *, creating: bool, prefix: str = "") -> dict:
     """Checked values of the fields given (every field when creating); owner aside."""
-    clean: dict = {}
-    for field, (length, required) in TEXT_FIELDS.items():
-        if creating or field in data:
-            clean[field] = errors.text(prefix + field, data.get(field), required=required,
-                                       max_length=length)
+    clean: dict = clean_texts(data, errors, TEXT_FIELDS, creating=creating, prefix=prefix)
     if clean.get("tax_id"):
         clean["tax_id"] = clean["tax_id"].upper().replace(" ", "")
         if not _TAX_ID.match(clean["tax_id"]):

@@ -15,7 +15,15 @@ from orderflow.core.validation import Errors
 
 from ..domain.columns import normalise_header
 from ..models import Product, ProductKind
-from .common import apply_changes, cents, created_changes, flag, reject_unknown, unique_conflicts
+from .common import (
+    apply_changes,
+    cents,
+    clean_texts,
+    created_changes,
+    flag,
+    reject_unknown,
+    unique_conflicts,
+)
 
 TEXT_FIELDS = {"code": (32, True), "name": (200, True), "specification": (200, False),
                "unit": (16, True)}
@@ -39,11 +47,7 @@ def _kind(errors: Errors, field: str, value, *, creating: bool) -> str:
 def product_clean(data: dict, errors: Errors, *, creating: bool, prefix: str = "") -> dict:
     """Checked values of the fields given (every field when creating)."""
     reject_unknown(data, FIELDS)
-    clean: dict = {}
-    for field, (length, required) in TEXT_FIELDS.items():
-        if creating or field in data:
-            clean[field] = errors.text(prefix + field, data.get(field), required=required,
-                                       max_length=length)
+    clean: dict = clean_texts(data, errors, TEXT_FIELDS, creating=creating, prefix=prefix)
     if creating or "kind" in data:
         clean["kind"] = _kind(errors, prefix + "kind", data.get("kind"), creating=creating)
     if creating or "standard_price" in data:
