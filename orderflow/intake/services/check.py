@@ -4,6 +4,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from orderflow.accounts.domain.organisation import Role
 from orderflow.accounts.selectors import users_with
@@ -25,6 +26,9 @@ from ..models import (
     Escalation,
     EscalationDecision,
 )
+
+# P2.3.2: Sales completes or confirms the order with the customer before it is checked.
+COMMUNICATION_STATES = frozenset({State.DRAFT, State.AWAITING_CUSTOMER})
 
 _OUTCOME_STATE = {Outcome.PASSED: State.CHECKED, Outcome.INCOMPLETE: State.AWAITING_CUSTOMER,
                   Outcome.ESCALATED: State.ESCALATED}
@@ -72,7 +76,8 @@ def order_check(*, order_id: int, actor, **_ignored) -> Order:
         deciders = users_with(roles=[Role.DIVISION_LEADER, Role.GENERAL_MANAGER])
         transaction.on_commit(partial(
             notify, recipients=list(deciders), kind="order.escalated",
-            title=_("Order %(number)s needs a management decision") % {"number": order.number},
+            title=_lazy("Order %(number)s needs a management decision"),
+            params={"number": order.number},
             url=f"/orders/{order.pk}/"))
     return order
 
@@ -91,8 +96,9 @@ def _decide(order_id, actor, *, accept: bool, reason: str) -> Order:
     escalation.save(update_fields=["decision", "decided_by", "decided_at", "decision_reason"])
     transaction.on_commit(partial(
         notify, recipients=[order.salesperson], kind=f"order.{action}",
-        title=(_("Management accepted order %(number)s") if accept else
-               _("Management declined order %(number)s")) % {"number": order.number},
+        title=(_lazy("Management accepted order %(number)s") if accept else
+               _lazy("Management declined order %(number)s")),
+        params={"number": order.number},
         body=reason, url=f"/orders/{order.pk}/"))
     return order
 
@@ -119,6 +125,9 @@ def communication_log(*, order_id: int, actor, channel: str, summary: str,
     """
     order = lock_order(order_id, actor)
     require(actor, "intake.log_communication", order)
+    if order.status not in COMMUNICATION_STATES:
+        raise TransitionNotAllowed(_("Customer communication is logged while the order is a "
+                                     "draft or awaiting the customer."))
     errors = Errors()
     errors.choice("channel", channel, CommunicationChannel.choices)
     summary = errors.text("summary", summary, required=True, max_length=5000)

@@ -76,7 +76,8 @@ def test_credit_limit_exceeded_escalates_to_management(
     # given a customer close to its limit, a GM, and someone who must not be told
     customer = CustomerFactory(credit_limit=Decimal("50000.00"),
                                receivables_outstanding=Decimal("48000.00"))
-    general_manager = make_user(Dept.MANAGEMENT, Role.GENERAL_MANAGER, username="gm")
+    general_manager = make_user(Dept.MANAGEMENT, Role.GENERAL_MANAGER, username="gm",
+                                preferred_language="en")
     bystander = make_user(Dept.PRODUCTION, Role.DEPT_HEAD, username="prodhead")
     order = make_order(salesperson, customer, products)
     # when
@@ -98,7 +99,10 @@ def test_credit_limit_exceeded_escalates_to_management(
                                          report)
     notes = Notification.objects.filter(kind="order.escalated")
     assert sorted(n.recipient.username for n in notes) == ["gm", "leader"]
-    assert {n.title for n in notes} == {f"Order {order.number} needs a management decision"}
+    # each in the recipient's language: the GM chose English, the leader has the default
+    assert {n.recipient.username: n.title for n in notes} == {
+        "gm": f"Order {order.number} needs a management decision",
+        "leader": f"订单 {order.number} 需要管理层决定"}
     assert not Notification.objects.filter(recipient__in=[salesperson, bystander]).exists()
     assert sorted(m.to[0] for m in mail.outbox) == [general_manager.email,
                                                     division_leader.email]
@@ -168,6 +172,21 @@ def test_only_the_owner_logs_communication(salesperson, customer, products, divi
         communication_log(order_id=order.pk, actor=make_user(username="s2"), channel="phone",
                           summary="x")
     assert not CustomerCommunication.objects.exists()
+
+
+
+@pytest.mark.parametrize("status", [s for s in State
+                                    if s not in (State.DRAFT, State.AWAITING_CUSTOMER)])
+def test_communication_is_logged_only_before_the_check_passes(status, salesperson, customer,
+                                                              products):
+    # P2.3.2: given the owner's order that is no longer being completed with the customer
+    order = put_in_state(make_order(salesperson, customer, products), status)
+    before = row_counts()
+    # when they try to log a call, then it is refused as a state conflict, nothing written
+    with pytest.raises(TransitionNotAllowed):
+        communication_log(order_id=order.pk, actor=salesperson, channel="phone",
+                          summary="客户来电")
+    assert row_counts() == before
 
 
 @pytest.fixture

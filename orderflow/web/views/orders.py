@@ -18,9 +18,9 @@ from orderflow.intake.domain.check import Finding, Severity, finding_key
 from orderflow.intake.messages import explain
 from orderflow.intake.models import CommunicationChannel
 from orderflow.intake.selectors import check_reports_for, communications_for, lead_detail
-from orderflow.intake.services import communication_log, lead_convert
+from orderflow.intake.services import COMMUNICATION_STATES, communication_log, lead_convert
 from orderflow.orders import selectors
-from orderflow.orders.domain.lifecycle import ACTIONS, State
+from orderflow.orders.domain.lifecycle import ACTIONS
 from orderflow.orders.labels import ACTION_LABELS, STATE_LABELS
 from orderflow.orders.models import (
     AttachmentKind,
@@ -203,7 +203,7 @@ def _render_detail(request, order, **forms):
         "can_edit": rules.has_perm("orders.change_order", user, order),
         "can_attach": rules.has_perm("orders.add_attachment", user, order),
         "can_log": (rules.has_perm("intake.log_communication", user, order)
-                    and order.status in (State.DRAFT, State.AWAITING_CUSTOMER)),
+                    and order.status in COMMUNICATION_STATES),
         "attachment_kinds": AttachmentKind.choices,
         "communication_channels": CommunicationChannel.choices,
         "comm": forms.get("comm", {}), "comm_errors": forms.get("comm_errors", {}),
