@@ -2,7 +2,9 @@
 
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from orderflow.core import clock
 
@@ -10,14 +12,25 @@ from .models import Notification
 from .tasks import send_notification_email
 
 
-def notify(*, recipients, kind: str, title: str, body: str = "", url: str = "",
-           email: bool = True) -> list[Notification]:
-    """Create one notification per distinct recipient; queue their mail on commit."""
+def render_for(user, text, params: dict | None = None) -> str:
+    """A (lazy) message in the recipient's language: their preference, else the company's."""
+    with translation.override(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE):
+        rendered = str(text)
+        return rendered % params if params else rendered
+
+
+def notify(*, recipients, kind: str, title, params: dict | None = None, body: str = "",
+           url: str = "", email: bool = True) -> list[Notification]:
+    """Create one notification per distinct recipient; queue their mail on commit.
+
+    `title` is a lazy translatable message (with `params` for its placeholders), so each
+    recipient reads it in their own language, not the actor's. `body` is the user's text.
+    """
     now = clock.now()
     unique = {r.pk: r for r in recipients if r is not None and r.is_active}
     notes = Notification.objects.bulk_create([
-        Notification(recipient=r, kind=kind, title=str(title)[:200], body=str(body), url=url,
-                     created_at=now) for r in unique.values()
+        Notification(recipient=r, kind=kind, title=render_for(r, title, params)[:200],
+                     body=str(body), url=url, created_at=now) for r in unique.values()
     ])
     if email:
         for note in notes:

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.audit.models import AuditEvent
+from orderflow.core import clock
 from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed, ValidationFailed
 from orderflow.core.pagination import paginate
 from orderflow.intake import selectors
@@ -151,8 +152,10 @@ def test_create_with_assignment_hands_lead_to_salesperson_and_notifies(
     assert lead_events(lead) == [("lead.created", "", "new"),
                                  ("lead.assigned", "new", "assigned")]
     assert list(Notification.objects.values_list("recipient_id", "kind", "title", "url")) == [
-        (salesperson.pk, "lead.assigned", "Lead LD-2026-00001 was assigned to you",
+        # in the recipient's language (no preference: the company's, Chinese)
+        (salesperson.pk, "lead.assigned", f"线索 {lead.number} 已分配给您",
          f"/leads/{lead.pk}/")]
+    assert lead.number == f"LD-{clock.today().year}-00001"
 
 
 def test_create_with_assignment_by_someone_who_may_not_assign_writes_nothing(
