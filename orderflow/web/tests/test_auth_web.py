@@ -1,6 +1,9 @@
 """Login, lockout after repeated failures (django-axes), logout, password change."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.conf import settings
 
 from orderflow.accounts.domain.organisation import Dept, Role
@@ -52,7 +55,20 @@ def test_password_change(client):
     assert user.check_password("Xk2!orderflow-new")
 
 
-def test_session_times_out_after_inactivity():
-    # The session expires after the configured idle time and is refreshed per request.
-    assert settings.SESSION_COOKIE_AGE == 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_session_times_out_after_idle_hours_and_activity_keeps_it(client):
+    # Given a salesperson who logged in at 08:00
+    make_user(Dept.SALES, Role.STAFF, username="qian")
+    start = dt.datetime(2026, 3, 10, 0, 0, tzinfo=dt.UTC)
+    idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    with time_machine.travel(start, tick=False):
+        login(client, "qian", "pass12345!")
+    # When they work again just before the idle limit, the session is still theirs
+    with time_machine.travel(start + idle - dt.timedelta(minutes=5), tick=False):
+        assert client.get("/orders/").status_code == 200
+    # ... and that activity restarted the clock
+    with time_machine.travel(start + 2 * idle - dt.timedelta(minutes=10), tick=False):
+        assert client.get("/orders/").status_code == 200
+    # Then after a full idle period without a request, they must log in again
+    with time_machine.travel(start + 3 * idle, tick=False):
+        response = client.get("/orders/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -22,17 +22,6 @@ from orderflow.testing.factories import CustomerFactory, make_user, order_payloa
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_as(client):
-    """The test client logged in as someone, in English (msgids are the expected text)."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
 
 def form_data(customer, products, **overrides) -> dict:
     """What the order form posts: two lines, 30/70 terms, one special requirement."""

@@ -18,16 +18,6 @@ from orderflow.testing.factories import make_user, order_payload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_as(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
 
 def _order(salesperson, customer, products, status=State.DRAFT, **overrides):
     order = order_create(actor=salesperson, **order_payload(customer, products, **overrides))
