@@ -30,3 +30,18 @@ def customer(db):
 @pytest.fixture
 def products(db):
     return [ProductFactory(), ProductFactory()]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test must restore the database it found (serialized_rollback).
+
+    A plain transactional test flushes and re-runs post-migrate signals; a later
+    serialized_rollback test then fails to reload its snapshot, so the suite would
+    pass or fail depending on test order. Refuse such a test at collection.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and \
+                not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")

@@ -8,7 +8,8 @@ from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.orders.models import Order
 from orderflow.testing.factories import ContactFactory, CustomerFactory, ProductFactory, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.e2e,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_salesperson_records_order_runs_check_and_switches_language(live_server, page):
