@@ -1,6 +1,7 @@
 """The NinjaAPI object, its authentication and its error mapping."""
 
 from django.core.exceptions import SuspiciousOperation
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -72,6 +73,15 @@ def on_schema_error(request, exc: NinjaValidationError):
 
     return _error(request, 422, "validation_error", _("Please correct the errors below."),
                   errors)
+
+
+@api.exception_handler(DataError)
+def on_unstorable_value(request, exc):
+    # A value the database cannot represent (an id beyond bigint, a NUL byte): bad input.
+    from django.utils.translation import gettext as _
+
+    return _error(request, 400, "malformed_request",
+                  _("The request contains a value that is out of range or not allowed."))
 
 
 @api.exception_handler(Http404)

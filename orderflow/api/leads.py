@@ -136,18 +136,18 @@ def create_lead(request, payload: LeadCreateIn):
     return Status(201, _detail(request, lead.pk))
 
 
-@router.get("/{int:lead_id}", response={200: LeadDetail, **ERRORS}, summary="One lead")
+@router.get("/{id:lead_id}", response={200: LeadDetail, **ERRORS}, summary="One lead")
 def get_lead(request, lead_id: int):
     return _detail(request, lead_id)
 
 
-@router.put("/{int:lead_id}", response={200: LeadDetail, **ERRORS}, summary="Edit a lead")
+@router.put("/{id:lead_id}", response={200: LeadDetail, **ERRORS}, summary="Edit a lead")
 def update_lead(request, lead_id: int, payload: LeadIn):
     intake_services.lead_update(lead_id=lead_id, actor=request.auth, **service_fields(payload))
     return _detail(request, lead_id)
 
 
-@router.post("/{int:lead_id}/assign", response={200: LeadDetail, **ERRORS},
+@router.post("/{id:lead_id}/assign", response={200: LeadDetail, **ERRORS},
              summary="Assign the lead to a salesperson (P2.1.2)")
 def assign_lead(request, lead_id: int, payload: AssignIn):
     intake_services.lead_assign(lead_id=lead_id, actor=request.auth,
@@ -155,7 +155,7 @@ def assign_lead(request, lead_id: int, payload: AssignIn):
     return _detail(request, lead_id)
 
 
-@router.post("/{int:lead_id}/follow-ups", response={201: FollowUpOut, **ERRORS},
+@router.post("/{id:lead_id}/follow-ups", response={201: FollowUpOut, **ERRORS},
              summary="Record a follow-up")
 def follow_up_lead(request, lead_id: int, payload: FollowUpIn):
     entry = intake_services.lead_follow_up(lead_id=lead_id, actor=request.auth,
@@ -164,14 +164,14 @@ def follow_up_lead(request, lead_id: int, payload: FollowUpIn):
     return Status(201, entry)
 
 
-@router.post("/{int:lead_id}/drop", response={200: LeadDetail, **ERRORS},
+@router.post("/{id:lead_id}/drop", response={200: LeadDetail, **ERRORS},
              summary="Drop the lead with a reason")
 def drop_lead(request, lead_id: int, payload: DropIn):
     intake_services.lead_drop(lead_id=lead_id, actor=request.auth, reason=payload.reason or "")
     return _detail(request, lead_id)
 
 
-@router.post("/{int:lead_id}/convert", response={201: OrderDetail, **ERRORS},
+@router.post("/{id:lead_id}/convert", response={201: OrderDetail, **ERRORS},
              summary="Convert the lead into a draft order (P2.1.3: its channel is kept)")
 def convert_lead(request, lead_id: int, payload: OrderIn):
     order = intake_services.lead_convert(lead_id=lead_id, actor=request.auth,

@@ -171,13 +171,13 @@ def import_customers(request, file: File[UploadedFile]):
     return _import(services.customers_import, request, file)
 
 
-@router.get("/customers/{int:customer_id}", response={200: CustomerDetail, **ERRORS},
+@router.get("/customers/{id:customer_id}", response={200: CustomerDetail, **ERRORS},
             summary="One customer with its contacts")
 def get_customer(request, customer_id: int):
     return selectors.customer_detail(request.auth, customer_id)
 
 
-@router.api_operation(["PUT", "PATCH"], "/customers/{int:customer_id}",
+@router.api_operation(["PUT", "PATCH"], "/customers/{id:customer_id}",
                       response={200: CustomerDetail, **ERRORS},
                       summary="Edit a customer (only the fields sent change)")
 def update_customer(request, customer_id: int, payload: CustomerIn):
@@ -186,21 +186,21 @@ def update_customer(request, customer_id: int, payload: CustomerIn):
     return selectors.customer_detail(request.auth, customer_id)
 
 
-@router.post("/customers/{int:customer_id}/contacts", response={201: ContactOut, **ERRORS},
+@router.post("/customers/{id:customer_id}/contacts", response={201: ContactOut, **ERRORS},
              summary="Add a contact")
 def add_contact(request, customer_id: int, payload: ContactIn):
     return Status(201, services.contact_add(customer_id=customer_id, actor=request.auth,
                                             **service_fields(payload)))
 
 
-@router.api_operation(["PUT", "PATCH"], "/customers/{int:customer_id}/contacts/{int:contact_id}",
+@router.api_operation(["PUT", "PATCH"], "/customers/{id:customer_id}/contacts/{id:contact_id}",
                       response={200: ContactOut, **ERRORS}, summary="Edit a contact")
 def update_contact(request, customer_id: int, contact_id: int, payload: ContactIn):
     return services.contact_update(contact_id=contact_id, customer_id=customer_id,
                                    actor=request.auth, **service_fields(payload))
 
 
-@router.delete("/customers/{int:customer_id}/contacts/{int:contact_id}",
+@router.delete("/customers/{id:customer_id}/contacts/{id:contact_id}",
                response={204: None, **ERRORS}, summary="Remove a contact")
 def remove_contact(request, customer_id: int, contact_id: int):
     services.contact_remove(contact_id=contact_id, customer_id=customer_id, actor=request.auth)
@@ -263,13 +263,13 @@ def import_products(request, file: File[UploadedFile]):
     return _import(services.products_import, request, file)
 
 
-@router.get("/products/{int:product_id}", response={200: ProductOut, **ERRORS},
+@router.get("/products/{id:product_id}", response={200: ProductOut, **ERRORS},
             summary="One product or service")
 def get_product(request, product_id: int):
     return selectors.product_detail(request.auth, product_id)
 
 
-@router.api_operation(["PUT", "PATCH"], "/products/{int:product_id}",
+@router.api_operation(["PUT", "PATCH"], "/products/{id:product_id}",
                       response={200: ProductOut, **ERRORS},
                       summary="Edit a product (is_active=false deactivates it)")
 def update_product(request, product_id: int, payload: ProductIn):

@@ -108,12 +108,12 @@ def create_order(request, payload: OrderIn):
     return Status(201, order)
 
 
-@router.get("/{int:order_id}", response={200: OrderDetail, **ERRORS}, summary="One order")
+@router.get("/{id:order_id}", response={200: OrderDetail, **ERRORS}, summary="One order")
 def get_order(request, order_id: int):
     return _detail(request, order_id)
 
 
-@router.put("/{int:order_id}", response={200: OrderDetail, **ERRORS}, summary="Edit an order")
+@router.put("/{id:order_id}", response={200: OrderDetail, **ERRORS}, summary="Edit an order")
 def update_order(request, order_id: int, payload: OrderUpdateIn):
     fields = service_fields(payload)
     expected_version = fields.pop("expected_version", None)
@@ -122,7 +122,7 @@ def update_order(request, order_id: int, payload: OrderUpdateIn):
     return _detail(request, order_id)
 
 
-@router.post("/{int:order_id}/actions/{action}", response={200: OrderDetail, **ERRORS},
+@router.post("/{id:order_id}/actions/{action}", response={200: OrderDetail, **ERRORS},
              summary="Take a lifecycle action (see allowed_actions)")
 def take_action(request, order_id: int, action: str, payload: Body[ActionIn | None] = None):
     reason = (payload.reason if payload else None) or ""
@@ -131,7 +131,7 @@ def take_action(request, order_id: int, action: str, payload: Body[ActionIn | No
     return _detail(request, order_id)
 
 
-@router.get("/{int:order_id}/timeline", response={200: list[TimelineEvent], **ERRORS},
+@router.get("/{id:order_id}/timeline", response={200: list[TimelineEvent], **ERRORS},
             summary="Audit timeline of an order, newest first")
 def timeline(request, order_id: int, limit: int = Query(200, ge=1, le=1000)):
     order = _detail(request, order_id)
@@ -141,7 +141,7 @@ def timeline(request, order_id: int, limit: int = Query(200, ge=1, le=1000)):
 # Attachments (P2.1.1)
 
 
-@router.post("/{int:order_id}/attachments", response={201: AttachmentOut, **ERRORS},
+@router.post("/{id:order_id}/attachments", response={201: AttachmentOut, **ERRORS},
              summary="Upload an attachment (multipart: file, kind)")
 def add_attachment(request, order_id: int, file: File[UploadedFile | None] = None,
                    kind: Form[str] = "other"):
@@ -150,7 +150,7 @@ def add_attachment(request, order_id: int, file: File[UploadedFile | None] = Non
     return Status(201, attachment)
 
 
-@router.delete("/{int:order_id}/attachments/{int:attachment_id}",
+@router.delete("/{id:order_id}/attachments/{id:attachment_id}",
                response={204: None, **ERRORS}, summary="Remove an attachment")
 def remove_attachment(request, order_id: int, attachment_id: int):
     services.attachment_remove(order_id=order_id, attachment_id=attachment_id,
@@ -216,20 +216,20 @@ class EscalationDecisionIn(Schema):
     reason: str | None = None
 
 
-@router.get("/{int:order_id}/check-reports", response={200: list[CheckReportOut], **ERRORS},
+@router.get("/{id:order_id}/check-reports", response={200: list[CheckReportOut], **ERRORS},
             summary="Preliminary check reports with explained findings, newest first")
 def check_reports(request, order_id: int):
     return intake_selectors.check_reports_for(_detail(request, order_id), limit=50)
 
 
-@router.get("/{int:order_id}/communications",
+@router.get("/{id:order_id}/communications",
             response={200: list[CommunicationOut], **ERRORS},
             summary="Customer communication log, newest first")
 def communications(request, order_id: int):
     return intake_selectors.communications_for(_detail(request, order_id))
 
 
-@router.post("/{int:order_id}/communications", response={201: CommunicationOut, **ERRORS},
+@router.post("/{id:order_id}/communications", response={201: CommunicationOut, **ERRORS},
              summary="Log contact with the customer (P2.3.2)")
 def log_communication(request, order_id: int, payload: CommunicationIn):
     entry = intake_services.communication_log(
@@ -238,7 +238,7 @@ def log_communication(request, order_id: int, payload: CommunicationIn):
     return Status(201, entry)
 
 
-@router.post("/{int:order_id}/escalation/decision", response={200: OrderDetail, **ERRORS},
+@router.post("/{id:order_id}/escalation/decision", response={200: OrderDetail, **ERRORS},
              summary="Management accepts or declines an escalated order (P2.3.2)")
 def decide_escalation(request, order_id: int, payload: EscalationDecisionIn):
     intake_services.escalation_decide(order_id=order_id, actor=request.auth,

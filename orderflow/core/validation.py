@@ -1,11 +1,20 @@
 """Collecting bad input field by field, so a form or API shows every problem at once."""
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
+
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def search_term(value, *, max_length: int = 100) -> str:
+    """A free-text search term as the database can compare it: no control characters
+    (PostgreSQL text cannot hold NUL), trimmed and bounded."""
+    return _UNSTORABLE.sub("", str(value or "")).strip()[:max_length]
 
 
 class Errors:

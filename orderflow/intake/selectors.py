@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from orderflow.core.errors import NotFound
+from orderflow.core.validation import search_term
 from orderflow.orders.models import Order
 from orderflow.orders.selectors import visible_to as order_visible_to
 
@@ -55,7 +56,7 @@ def lead_list(user, filters: LeadFilters = LeadFilters()) -> QuerySet[Lead]:
         qs = qs.filter(channel=filters.channel)
     if filters.mine:
         qs = qs.filter(assigned_to_id=user.pk)
-    term = filters.q.strip()
+    term = search_term(filters.q)
     if term:
         qs = qs.filter(Q(number__icontains=term) | Q(company_name__icontains=term)
                        | Q(contact_name__icontains=term) | Q(contact_phone__icontains=term)

@@ -9,6 +9,7 @@ from orderflow.accounts.domain.organisation import Dept
 from orderflow.accounts.models import User
 from orderflow.accounts.selectors import users_with
 from orderflow.core.errors import NotFound
+from orderflow.core.validation import search_term
 from orderflow.documents.xlsx import SheetSpec, max_rows, write_workbook
 
 from .domain.columns import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, Column
@@ -38,7 +39,7 @@ def _by_status(qs: QuerySet, status: str) -> QuerySet:
 def customer_list(user, *, q: str = "", status: str = "active") -> QuerySet[Customer]:
     """Customers by code, searched by code, name, tax ID, industry or contact name."""
     qs = _by_status(visible_customers(user), status).select_related("owner")
-    term = (q or "").strip()
+    term = search_term(q)
     if term:
         qs = qs.filter(Q(code__icontains=term) | Q(name__icontains=term)
                        | Q(tax_id__icontains=term) | Q(industry__icontains=term)
@@ -77,7 +78,7 @@ def product_list(user, *, q: str = "", status: str = "active",
     qs = _by_status(visible_products(user), status)
     if kind:
         qs = qs.filter(kind=kind)
-    term = (q or "").strip()
+    term = search_term(q)
     if term:
         qs = qs.filter(Q(code__icontains=term) | Q(name__icontains=term)
                        | Q(specification__icontains=term))

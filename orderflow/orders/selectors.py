@@ -11,6 +11,7 @@ from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.accounts.models import User
 from orderflow.accounts.permissions import is_management
 from orderflow.core.errors import NotFound
+from orderflow.core.validation import search_term
 from orderflow.masterdata.models import Contact, Customer, Product
 
 from .domain.lifecycle import ACTIONS, TERMINAL, Actor, State, allowed_actions
@@ -58,11 +59,11 @@ def order_list(user, filters: OrderFilters = OrderFilters()) -> QuerySet[Order]:
         qs = qs.filter(total_gross__lte=f.amount_max)
     if f.special_only:
         qs = qs.filter(has_special_requirements=True)
-    if f.q and ORDER_NUMBER.match(f.q.strip()):
+    term = search_term(f.q)
+    if ORDER_NUMBER.match(term):
         # A whole order number (the usual search) is answered by its unique index.
-        qs = qs.filter(number=f.q.strip().upper())
-    elif f.q:
-        term = f.q.strip()
+        qs = qs.filter(number=term.upper())
+    elif term:
         # Matching customers are resolved first (bounded) so that every branch of the OR
         # is an index scan (trigram or customer index) that PostgreSQL can combine.
         customers = list(Customer.objects.filter(name__icontains=term)

@@ -144,7 +144,8 @@ def _date(value: str) -> dt.date | None:
 
 
 def _id(value: str) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 def _amount(value: str) -> str:

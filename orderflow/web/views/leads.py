@@ -200,9 +200,9 @@ def lead_drop_view(request, lead_id: int):
 urlpatterns = [
     path("leads/", lead_list_view, name="lead_list"),
     path("leads/new/", lead_create_view, name="lead_create"),
-    path("leads/<int:lead_id>/", lead_detail_view, name="lead_detail"),
-    path("leads/<int:lead_id>/edit/", lead_edit_view, name="lead_edit"),
-    path("leads/<int:lead_id>/follow-up/", lead_follow_up_view, name="lead_follow_up"),
-    path("leads/<int:lead_id>/assign/", lead_assign_view, name="lead_assign"),
-    path("leads/<int:lead_id>/drop/", lead_drop_view, name="lead_drop"),
+    path("leads/<id:lead_id>/", lead_detail_view, name="lead_detail"),
+    path("leads/<id:lead_id>/edit/", lead_edit_view, name="lead_edit"),
+    path("leads/<id:lead_id>/follow-up/", lead_follow_up_view, name="lead_follow_up"),
+    path("leads/<id:lead_id>/assign/", lead_assign_view, name="lead_assign"),
+    path("leads/<id:lead_id>/drop/", lead_drop_view, name="lead_drop"),
 ]

@@ -42,7 +42,7 @@ def notification_read_all(request):
 
 urlpatterns = [
     path("notifications/", notification_list, name="notification_list"),
-    path("notifications/<int:notification_id>/read/", notification_read,
+    path("notifications/<id:notification_id>/read/", notification_read,
          name="notification_read"),
     path("notifications/read-all/", notification_read_all, name="notification_read_all"),
 ]
