@@ -94,3 +94,42 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.name} ({self.prefix}…)"
+
+
+class Delegation(models.Model):
+    """P4.1: a user names a deputy for a date range; the deputy acts "for" them.
+
+    Pending items follow the delegation while it runs (inbox and rights are resolved
+    at the moment of acting) and return to the principal when it ends.
+    """
+
+    principal = models.ForeignKey(User, verbose_name=_("delegating user"),
+                                  on_delete=models.CASCADE, related_name="delegations_given")
+    deputy = models.ForeignKey(User, verbose_name=_("deputy"), on_delete=models.CASCADE,
+                               related_name="delegations_received")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until (inclusive)"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        indexes = [
+            models.Index(fields=["deputy", "starts_on", "ends_on"], name="delegation_deputy_idx"),
+            models.Index(fields=["principal", "starts_on"], name="delegation_principal_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                   name="delegation_dates_ordered"),
+            models.CheckConstraint(condition=~models.Q(deputy=models.F("principal")),
+                                   name="delegation_not_self"),
+        ]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self):
+        return f"{self.principal} → {self.deputy} ({self.starts_on}–{self.ends_on})"

@@ -103,6 +103,8 @@ class OrderIn(Schema):
     contact_phone: str | None = None
     customer_po: str | None = None
     channel: str | None = Field(None, description="phone, email, fax, visit, campaign, ...")
+    order_type: str | None = Field(None, description="standard (default), customised, sample, "
+                                   "service")
     order_date: LooseDate = None
     delivery_date: LooseDate = None
     delivery_place: str | None = None
@@ -184,6 +186,7 @@ class OrderListItem(Schema):
     status: str
     status_label: str
     channel: str
+    order_type: str
     customer: CustomerRef
     salesperson: UserRef
     order_date: dt.date
@@ -206,6 +209,7 @@ class OrderPage(Schema):
 
 class OrderDetail(OrderListItem):
     channel_label: str
+    order_type_label: str
     lead_id: int | None
     contact_id: int | None
     contact_name: str
@@ -230,6 +234,10 @@ class OrderDetail(OrderListItem):
     @staticmethod
     def resolve_channel_label(obj) -> str:
         return obj.get_channel_display()
+
+    @staticmethod
+    def resolve_order_type_label(obj) -> str:
+        return obj.get_order_type_display()
 
     @staticmethod
     def resolve_allowed_actions(obj, context) -> list[str]:

@@ -24,6 +24,15 @@ class Channel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class OrderType(models.TextChoices):
+    """What kind of order; review departments and approval conditions depend on it (P11)."""
+
+    STANDARD = "standard", _("Standard product")
+    CUSTOMISED = "customised", _("Customised product")
+    SAMPLE = "sample", _("Sample")
+    SERVICE = "service", _("Service")
+
+
 class OrderSequence(models.Model):
     """Last number issued per year; locked while an order is created (gap-free)."""
 
@@ -40,6 +49,8 @@ class Order(models.Model):
                               default=State.DRAFT, db_index=True)
     resume_status = models.CharField(max_length=32, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    order_type = models.CharField(_("order type"), max_length=16, choices=OrderType.choices,
+                                  default=OrderType.STANDARD)
     lead = models.ForeignKey("intake.Lead", verbose_name=_("lead"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="orders")
     customer = models.ForeignKey("masterdata.Customer", verbose_name=_("customer"),

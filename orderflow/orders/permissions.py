@@ -12,7 +12,7 @@ from orderflow.accounts.permissions import (
     is_system_admin,
 )
 
-from .domain.lifecycle import ACTIONS, Actor, State, is_editable
+from .domain.lifecycle import ACTIONS, Actor, State, is_approval_bound, is_editable
 
 # Departments that see an order once it leaves Sales for review (P3.3.1) and execution (P5).
 _PRE_REVIEW = [State.DRAFT, State.AWAITING_CUSTOMER, State.ESCALATED, State.CHECKED,
@@ -22,10 +22,24 @@ _REVIEWING_DEPTS = {Dept.PRODUCTION, Dept.TECHNOLOGY, Dept.QUALITY, Dept.PROCURE
 _ARCHIVE_STATES = [State.SETTLED, State.ARCHIVED]
 
 
+# Further orders a user may see because of their part in them (e.g. an approval task
+# assigned to them, or to someone they are deputy for); each capability registers its own.
+VISIBILITY_EXTENSIONS: list = []
+
+
 def visibility_q(user) -> Q:
     """The orders a user may see, as a filter; invisible orders answer 404."""
     if not user or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
+    base = _base_visibility_q(user)
+    if base == Q():
+        return base
+    for extension in VISIBILITY_EXTENSIONS:
+        base |= extension(user)
+    return base
+
+
+def _base_visibility_q(user) -> Q:
     if user.is_superuser or user.has_role(Role.SYSTEM_ADMIN, Role.DIVISION_LEADER,
                                           Role.GENERAL_MANAGER):
         return Q()
@@ -55,7 +69,7 @@ def is_order_owner(user, order) -> bool:
 
 @rules.predicate
 def is_editable_state(user, order) -> bool:
-    return order is not None and is_editable(order.status)
+    return order is not None and (is_editable(order.status) or is_approval_bound(order.status))
 
 
 @rules.predicate

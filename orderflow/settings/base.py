@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "orderflow.intake",
     "orderflow.notifications",
     "orderflow.documents",
+    "orderflow.workcal",
+    "orderflow.review",
+    "orderflow.approval",
     "orderflow.web",
     "orderflow.api",
 ]

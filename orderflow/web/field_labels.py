@@ -8,6 +8,7 @@ FIELD_LABELS = {
     "customer": gettext_lazy("customer"), "contact": gettext_lazy("contact"),
     "contact_name": gettext_lazy("contact person"), "contact_phone": gettext_lazy("phone"),
     "customer_po": gettext_lazy("customer PO number"), "channel": gettext_lazy("channel"),
+    "order_type": gettext_lazy("order type"),
     "order_date": gettext_lazy("order date"), "delivery_date": gettext_lazy("delivery date"),
     "delivery_place": gettext_lazy("delivery place"), "tax_rate": gettext_lazy("tax rate"),
     "notes": gettext_lazy("notes"), "salesperson": gettext_lazy("salesperson"),

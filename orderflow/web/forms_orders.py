@@ -15,7 +15,7 @@ from django.conf import settings
 from orderflow.orders.selectors import OrderFilters
 
 HEADER_INPUTS = ("customer_id", "contact_name", "contact_phone", "customer_po", "channel",
-                 "order_date", "delivery_date", "delivery_place", "tax_rate", "notes",
+                 "order_type", "order_date", "delivery_date", "delivery_place", "tax_rate", "notes",
                  "salesperson_id")
 ROW_GROUPS = {
     "lines": ("product_id", "quantity", "unit_price", "unit", "specification", "description"),
@@ -70,7 +70,7 @@ def payload_from_state(state: dict) -> dict:
 def blank_state(today: dt.date) -> dict:
     """A new order: today's date, the default tax rate, one empty line, usual terms."""
     state = dict.fromkeys(HEADER_INPUTS, "")
-    state.update(order_date=today.isoformat(), channel="phone",
+    state.update(order_date=today.isoformat(), channel="phone", order_type="standard",
                  tax_rate=str(settings.ORDERFLOW_DEFAULT_TAX_RATE))
     state["lines"] = [dict.fromkeys(ROW_GROUPS["lines"], "")]
     state["instalments"] = [

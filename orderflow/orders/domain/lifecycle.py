@@ -58,6 +58,8 @@ _CANCEL_BY_REQUEST = (State.IN_REVIEW, State.IN_APPROVAL, State.AWAITING_SIGNOFF
 _CANCEL_DIRECT = (State.DRAFT, State.AWAITING_CUSTOMER, State.CHECKED, State.REVIEW_FAILED,
                   State.APPROVAL_REJECTED)
 _EDITABLE = frozenset({State.DRAFT, State.AWAITING_CUSTOMER})
+# In approval the owner may still edit; a commercial edit voids the approvals (P4.1).
+_APPROVAL_BOUND = frozenset({State.IN_APPROVAL, State.AWAITING_SIGNOFF})
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,11 @@ def resolve_target(state: str, action: str, *, target: str | None = None,
 def is_editable(state: str) -> bool:
     """Content (lines, prices, dates, terms) may be edited directly (P2.3.2)."""
     return state in _EDITABLE
+
+
+def is_approval_bound(state: str) -> bool:
+    """Approvals are under way and bound to the content: editing it voids them (P4.1)."""
+    return state in _APPROVAL_BOUND
 
 
 def is_side_path_start(action: str) -> bool:

@@ -3,15 +3,17 @@
 from .attachments import attachment_add, attachment_remove
 from .lifecycle import (
     ACTION_HANDLERS,
+    COMMERCIAL_EDIT_HOOKS,
     apply_transition,
     lock_order,
     order_take_action,
     order_transition,
     register_action,
 )
-from .orders import order_create, order_update
+from .orders import order_create, order_duplicate, order_update
 
 __all__ = [
-    "ACTION_HANDLERS", "apply_transition", "attachment_add", "attachment_remove", "lock_order",
-    "order_create", "order_take_action", "order_transition", "order_update", "register_action",
+    "ACTION_HANDLERS", "COMMERCIAL_EDIT_HOOKS", "apply_transition", "attachment_add",
+    "attachment_remove", "lock_order", "order_create", "order_duplicate", "order_take_action",
+    "order_transition", "order_update", "register_action",
 ]

@@ -1,6 +1,8 @@
 """An order's commercial content: validated field by field, snapshotted, compared."""
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,12 +14,12 @@ from orderflow.core.validation import Errors
 from orderflow.masterdata.models import Contact, Customer, Product
 
 from ..domain.pricing import line_amount, totals
-from ..models import Channel, PaymentTrigger, RequirementKind
+from ..models import Channel, OrderType, PaymentTrigger, RequirementKind
 
 MAX_LINES = 200
 HEADER_FIELDS = ("customer", "contact", "contact_name", "contact_phone", "customer_po",
-                 "channel", "order_date", "delivery_date", "delivery_place", "tax_rate",
-                 "notes", "salesperson", "lead_id")
+                 "channel", "order_type", "order_date", "delivery_date", "delivery_place",
+                 "tax_rate", "notes", "salesperson", "lead_id")
 
 
 @dataclass
@@ -55,6 +57,7 @@ class OrderContent:
     contact_phone: str
     customer_po: str
     channel: str
+    order_type: str
     order_date: dt.date
     delivery_date: dt.date | None
     delivery_place: str
@@ -184,6 +187,8 @@ def validate_content(data: dict, *, actor, today: dt.date, existing=None) -> Ord
                                   max_length=32),
         customer_po=errors.text("customer_po", data.get("customer_po"), max_length=64),
         channel=errors.choice("channel", data.get("channel"), Channel.choices),
+        order_type=errors.choice("order_type", data.get("order_type") or OrderType.STANDARD,
+                                 OrderType.choices),
         order_date=order_date, delivery_date=delivery_date,
         delivery_place=errors.text("delivery_place", data.get("delivery_place"),
                                    max_length=300),
@@ -241,3 +246,27 @@ def content_diff(before: dict, after: dict) -> list[dict]:
                     changes.append({"field": f"{group}.{i + 1}.{key}", "old": old.get(key),
                                     "new": new.get(key)})
     return changes
+
+
+# P4.1: what approvals are bound to. Editing any of these after an approval voids it;
+# contact details, the customer's PO number, notes and the channel are not commercial.
+COMMERCIAL_HEADER = ("customer", "order_type", "order_date", "delivery_date",
+                     "delivery_place", "tax_rate")
+COMMERCIAL_GROUPS = ("lines", "instalments", "special_requirements")
+
+
+def commercial_part(snap: dict) -> dict:
+    return {key: snap.get(key) for key in (*COMMERCIAL_HEADER, *COMMERCIAL_GROUPS)}
+
+
+def is_commercial_change(change: dict) -> bool:
+    """Whether a content_diff entry touches a commercial field."""
+    head = change["field"].split(".", 1)[0]
+    return head in COMMERCIAL_HEADER or head in COMMERCIAL_GROUPS
+
+
+def content_hash(order) -> str:
+    """SHA-256 of the order's commercial content (what approvals and sign-off bind to)."""
+    snap = commercial_part(snapshot(OrderContent.from_order(order)))
+    canonical = json.dumps(snap, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -9,12 +9,21 @@ from django.utils.translation import gettext as _
 
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import Conflict
+from orderflow.core.errors import Conflict, NotFound
 from orderflow.core.permissions import require
 
+from ..domain.lifecycle import is_approval_bound
 from ..models import Order, OrderLine, OrderSequence, PaymentInstalment, SpecialRequirement
-from .content import HEADER_FIELDS, OrderContent, content_diff, snapshot, validate_content
-from .lifecycle import lock_order
+from ..permissions import visibility_q
+from .content import (
+    HEADER_FIELDS,
+    OrderContent,
+    content_diff,
+    is_commercial_change,
+    snapshot,
+    validate_content,
+)
+from .lifecycle import COMMERCIAL_EDIT_HOOKS, lock_order
 
 
 def next_sequence_value(key: int) -> int:
@@ -105,6 +114,9 @@ def order_update(*, order_id: int, actor, expected_version: int | None = None,
                  **fields) -> Order:
     """Edit a draft (or awaiting-customer) order; every changed field is recorded.
 
+    An order under approval may be edited too; a commercial change voids its approvals
+    (P4.1) through COMMERCIAL_EDIT_HOOKS, in this transaction.
+
     Raises:
         NotFound, NotPermitted, Conflict (edited meanwhile), ValidationFailed.
     """
@@ -128,4 +140,47 @@ def order_update(*, order_id: int, actor, expected_version: int | None = None,
         model.objects.filter(order=order).delete()
     _write_children(order, content)
     audit.record(actor, "order.updated", order, data={"changes": changes})
+    if is_approval_bound(order.status) and any(map(is_commercial_change, changes)):
+        if not COMMERCIAL_EDIT_HOOKS:
+            raise Conflict(_("This order is under approval and cannot be changed."))
+        for hook in COMMERCIAL_EDIT_HOOKS:
+            hook(order=order, actor=actor, changes=changes)
+    return order
+
+
+@transaction.atomic
+def order_duplicate(*, order_id: int, actor) -> Order:
+    """A new draft with the content of an order the actor may see (a repeat order).
+
+    Nothing of the original's check, review, approval or sign-off carries over: the
+    copy is a draft and goes through the whole process (P2.3 to P4.1) again.
+
+    Raises:
+        NotFound, NotPermitted (only Sales records orders), ValidationFailed (e.g. a
+        product of the original is no longer active).
+    """
+    source = (Order.objects.filter(visibility_q(actor), pk=order_id)
+              .prefetch_related("lines", "instalments", "special_requirements").first())
+    if source is None:
+        raise NotFound(_("Order not found."))
+    today = clock.today()
+    delivery = source.delivery_date if source.delivery_date and \
+        source.delivery_date >= today else None
+    payload = {
+        "customer_id": source.customer_id, "contact_id": source.contact_id,
+        "contact_name": source.contact_name, "contact_phone": source.contact_phone,
+        "channel": source.channel, "order_type": source.order_type, "order_date": today,
+        "delivery_date": delivery, "delivery_place": source.delivery_place,
+        "tax_rate": source.tax_rate, "notes": source.notes,
+        "lines": [{"product_id": ln.product_id, "quantity": ln.quantity,
+                   "unit_price": ln.unit_price, "unit": ln.unit,
+                   "specification": ln.specification, "description": ln.description}
+                  for ln in source.lines.all()],
+        "instalments": [{"percent": p.percent, "trigger": p.trigger, "days": p.days}
+                        for p in source.instalments.all()],
+        "special_requirements": [{"kind": r.kind, "description": r.description}
+                                 for r in source.special_requirements.all()],
+    }
+    order = order_create(actor=actor, **payload)
+    audit.record(actor, "order.duplicated", order, data={"source": source.number})
     return order

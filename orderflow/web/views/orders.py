@@ -25,6 +25,7 @@ from orderflow.orders.labels import ACTION_LABELS, STATE_LABELS
 from orderflow.orders.models import (
     AttachmentKind,
     Channel,
+    OrderType,
     PaymentTrigger,
     RequirementKind,
 )
@@ -97,7 +98,8 @@ def _render_form(request, state, errors: FormErrors, *, order=None, lead=None):
         "products": selectors.product_choices(include_ids=product_ids),
         "salespeople": (selectors.salesperson_choices()
                         if rules.has_perm("orders.view_all_orders", request.user) else []),
-        "channels": Channel.choices, "direct_channels": [str(c) for c in DIRECT_CHANNELS],
+        "channels": Channel.choices, "order_types": OrderType.choices,
+        "direct_channels": [str(c) for c in DIRECT_CHANNELS],
         "triggers": PaymentTrigger.choices, "requirement_kinds": RequirementKind.choices,
         "tax_rates": _tax_rates(state["tax_rate"]),
     }

@@ -1,0 +1,1 @@
+"""Approval writes (P4.1)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkcalConfig(AppConfig):
+    name = "orderflow.workcal"
+    verbose_name = _("Company calendar")
