@@ -154,8 +154,16 @@ PERIOD_FIELDS = ("morning_start", "morning_end", "afternoon_start", "afternoon_e
 def schedule_problems(*, morning_start: dt.time, morning_end: dt.time,
                       afternoon_start: dt.time, afternoon_end: dt.time,
                       workdays: Iterable[int]) -> dict[str, str]:
-    """Field -> problem code: "order" (a period ends before it starts), "overlap" (the
-    afternoon starts before the morning ends), "weekday" (not 1..7), "none" (no workday)."""
+    """Field -> problem code of a whole schedule (see the two checks below)."""
+    return {**period_problems(morning_start=morning_start, morning_end=morning_end,
+                              afternoon_start=afternoon_start, afternoon_end=afternoon_end),
+            **workday_problems(workdays)}
+
+
+def period_problems(*, morning_start: dt.time, morning_end: dt.time,
+                    afternoon_start: dt.time, afternoon_end: dt.time) -> dict[str, str]:
+    """"order" (a period ends before it starts), "overlap" (the afternoon starts before
+    the morning ends)."""
     problems: dict[str, str] = {}
     if morning_end <= morning_start:
         problems["morning_end"] = "order"
@@ -163,9 +171,12 @@ def schedule_problems(*, morning_start: dt.time, morning_end: dt.time,
         problems["afternoon_end"] = "order"
     if afternoon_start < morning_end:
         problems["afternoon_start"] = "overlap"
+    return problems
+
+
+def workday_problems(workdays: Iterable[int]) -> dict[str, str]:
+    """"weekday" (not an ISO weekday 1..7), "none" (no working weekday at all)."""
     days = list(workdays)
     if any(not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days):
-        problems["workdays"] = "weekday"
-    elif not days:
-        problems["workdays"] = "none"
-    return problems
+        return {"workdays": "weekday"}
+    return {} if days else {"workdays": "none"}
