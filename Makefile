@@ -58,6 +58,7 @@ test: lint
 
 bench: setup
 	$(PY) bench/orders.py
+	$(PY) bench/review_approval.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

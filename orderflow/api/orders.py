@@ -61,6 +61,8 @@ class OrderFiltersIn(Schema):
 
 class ActionIn(Schema):
     reason: str | None = None
+    comment: str | None = Field(None, description="A remark some actions record, e.g. the "
+                                "Sales head's when signing off (P4.1.2).")
 
 
 class TimelineEvent(Schema):
@@ -126,8 +128,9 @@ def update_order(request, order_id: int, payload: OrderUpdateIn):
              summary="Take a lifecycle action (see allowed_actions)")
 def take_action(request, order_id: int, action: str, payload: Body[ActionIn | None] = None):
     reason = (payload.reason if payload else None) or ""
+    extra = {"comment": payload.comment} if payload and payload.comment is not None else {}
     services.order_take_action(order_id=order_id, action=action, actor=request.auth,
-                               reason=reason)
+                               reason=reason, **extra)
     return _detail(request, order_id)
 
 

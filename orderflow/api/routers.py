@@ -1,6 +1,6 @@
 """Every router of the API, registered in one place."""
 
-from . import accounts, leads, masterdata, orders
+from . import accounts, approval, config, inbox, leads, masterdata, orders, review
 
 
 def register_routers(api):
@@ -8,4 +8,10 @@ def register_routers(api):
     api.add_router("/leads", leads.router)
     api.add_router("/", masterdata.router)
     api.add_router("/me", accounts.router)
+    # Review (P3) and approval (P4.1) span /orders/{id}/..., /reviews, /review-opinions,
+    # /review-reports, /approval-tasks, /delegations: mounted at the root like masterdata.
+    api.add_router("/", review.router)
+    api.add_router("/", approval.router)
+    api.add_router("/inbox", inbox.router)
+    api.add_router("/config", config.router)
     return api

@@ -1,5 +1,6 @@
 """Build the whole demo company in one transaction, reproducibly (fixed seed)."""
 
+import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -9,11 +10,16 @@ from django.test.utils import override_settings
 from faker import Faker
 
 from orderflow.accounts.models import User
+from orderflow.accounts.services import delegation_create
+from orderflow.core import clock
+from orderflow.orders.models import Order
 
+from .calendar import create_calendar
 from .company import create_customers, create_products
 from .leads import create_leads
 from .orders import OrderMaker, plan_orders
 from .people import create_people
+from .review import advance_reviews
 
 DEFAULT_SEED = 20260
 DEFAULT_ORDERS = 300
@@ -53,8 +59,15 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Demo
         to_convert = min(8, max(1, orders // 30)) if orders else 0
         leads = create_leads(rng, fake, users, customers, to_convert=to_convert)
         maker = OrderMaker(rng, users, products)
+        create_calendar(actor=users["admin"])
         for plan in plan_orders(rng, orders, customers, leads):
-            summary.orders_by_state[str(maker.run(plan).status)] += 1
+            maker.run(plan)
+        delegation_create(actor=users["financehead"], deputy_id=users["finance1"].pk,
+                          starts_on=clock.today() + dt.timedelta(days=7),
+                          ends_on=clock.today() + dt.timedelta(days=11),
+                          reason="出差（年度审计）")
+        advance_reviews(rng, users)
+        summary.orders_by_state.update(Order.objects.values_list("status", flat=True))
         summary.users, summary.customers = len(users), len(customers.all)
         summary.products, summary.leads = len(products), 30
     return summary

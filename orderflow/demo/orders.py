@@ -142,6 +142,9 @@ class OrderMaker:
         days = max(1, lead_days // 3) if tight else lead_days + rng.randint(7, 75)
         only_services = all(p.kind == "service" for p in self.products
                             if p.pk in {ln["product_id"] for ln in lines})
+        requirements = self._requirements()
+        order_type = ("customised" if any(r["kind"] == "customisation" for r in requirements)
+                      else "service" if only_services else "standard")
         return {
             "customer_id": customer.pk, "contact_id": contact.pk,
             "contact_name": contact.name, "contact_phone": contact.mobile,
@@ -151,7 +154,8 @@ class OrderMaker:
             "order_date": plan.order_date, "delivery_date": clock.today() + dt.timedelta(days),
             "delivery_place": customer.address if rng.random() < 0.7 else address(rng),
             "tax_rate": Decimal("0.06") if only_services else Decimal("0.13"),
-            "instalments": rng.choice(_TERMS), "special_requirements": self._requirements(),
+            "instalments": rng.choice(_TERMS), "special_requirements": requirements,
+            "order_type": order_type,
             "notes": rng.choice(ORDER_NOTES), "lines": lines,
         }
 

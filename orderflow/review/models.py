@@ -111,6 +111,7 @@ class Review(models.Model):
     conclusion = models.CharField(_("conclusion"), max_length=16, choices=Conclusion.choices,
                                   blank=True)
     conclusion_text = models.TextField(_("conclusion remarks"), blank=True)
+    conclusion_conditions = models.TextField(_("conditions of the conclusion"), blank=True)
     concluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)

@@ -1,10 +1,26 @@
-from .views import leads, masterdata, notifications, orders, workbench
+from .views import (
+    approval,
+    config,
+    delegations,
+    inbox,
+    leads,
+    masterdata,
+    notifications,
+    orders,
+    review,
+    workbench,
+)
 
 app_name = "web"
 urlpatterns = [
     *workbench.urlpatterns,
+    *inbox.urlpatterns,
     *orders.urlpatterns,
+    *review.urlpatterns,
+    *approval.urlpatterns,
     *leads.urlpatterns,
     *masterdata.urlpatterns,
     *notifications.urlpatterns,
+    *delegations.urlpatterns,
+    *config.urlpatterns,
 ]

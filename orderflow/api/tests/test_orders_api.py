@@ -54,7 +54,7 @@ def test_create_check_and_refuse_second_check_with_token(salesperson, customer, 
 
     assert checked.status_code == 200, checked.json()
     assert checked.json()["status"] == "checked"
-    assert checked.json()["allowed_actions"] == ["reopen", "cancel"]
+    assert checked.json()["allowed_actions"] == ["reopen", "start_review", "cancel"]
 
     reports = api.get(f"/api/orders/{body['id']}/check-reports").json()
     assert len(reports) == 1

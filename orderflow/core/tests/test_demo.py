@@ -18,6 +18,8 @@ from orderflow.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
+REVIEW_STATES = {State.IN_REVIEW, State.REVIEW_FAILED, State.IN_APPROVAL,
+                 State.APPROVAL_REJECTED, State.AWAITING_SIGNOFF, State.APPROVED}
 INTAKE_STATES = {State.DRAFT, State.AWAITING_CUSTOMER, State.ESCALATED, State.CHECKED,
                  State.DECLINED, State.CANCELLED}
 
@@ -49,7 +51,9 @@ def test_demo_company_has_every_department_role_and_intake_state():
     assert set(Lead.objects.values_list("status", flat=True)) == set(LeadStatus)
     # orders: exactly the requested number, every intake state, gap-free numbers
     assert Order.objects.count() == 30
-    assert set(Order.objects.values_list("status", flat=True)) == INTAKE_STATES
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert INTAKE_STATES - {State.CHECKED} <= statuses
+    assert statuses - INTAKE_STATES <= REVIEW_STATES
     numbers = sorted(int(n[-6:]) for n in Order.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 31))
     assert Escalation.objects.filter(decision="declined").count() == Order.objects.filter(
@@ -125,3 +129,22 @@ def test_same_seed_plans_the_same_orders():
     # then
     assert plan(7) == plan(7)
     assert plan(7) != plan(8)
+
+
+def test_demo_has_reviews_and_approvals_at_every_stage_with_reports_and_calendar():
+    # when
+    load()
+
+    # then: orders wait at every point of review and approval (P3, P4.1)
+    from orderflow.approval.models import SignOff
+    from orderflow.review.models import ReviewReport
+    from orderflow.workcal.models import CalendarDay
+
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert REVIEW_STATES <= statuses
+    # every issued report has its PDF; every approved order its signature
+    assert ReviewReport.objects.exists()
+    assert not ReviewReport.objects.filter(file="").exists()
+    assert SignOff.objects.count() == Order.objects.filter(status=State.APPROVED).count()
+    # the 2026 public holidays and make-up workdays (调休) are in the calendar
+    assert CalendarDay.objects.filter(date__year=2026, kind="workday").count() == 6

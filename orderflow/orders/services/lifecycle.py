@@ -1,5 +1,6 @@
 """Taking a lifecycle action: lock, check who, check the table, change, audit, notify."""
 
+import inspect
 from collections.abc import Callable
 from functools import partial
 
@@ -113,4 +114,13 @@ def order_take_action(*, order_id: int, action: str, actor, **fields) -> Order:
         if action in ACTIONS:
             raise TransitionNotAllowed(_("This action is not available yet."))
         raise NotFound(_("Unknown action."))
-    return handler(order_id=order_id, actor=actor, **fields)
+    return handler(order_id=order_id, actor=actor, **_accepted(handler, fields))
+
+
+def _accepted(handler, fields: dict) -> dict:
+    """The fields a handler takes: a generic caller (a form, the API) may send a comment
+    or reason to an action that has none, which is not an error."""
+    params = inspect.signature(handler).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return fields
+    return {name: value for name, value in fields.items() if name in params}

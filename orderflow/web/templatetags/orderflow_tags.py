@@ -26,6 +26,22 @@ EVENT_LABELS = {
     "order.attachment_added": gettext_lazy("Attachment added"),
     "order.attachment_removed": gettext_lazy("Attachment removed"),
     "order.customer_contacted": gettext_lazy("Customer contacted"),
+    "order.duplicated": gettext_lazy("Copied from another order"),
+    "review.started": gettext_lazy("Review started"),
+    "review.opinion_given": gettext_lazy("Review opinion given"),
+    "review.opinion_attachment_added": gettext_lazy("Opinion attachment added"),
+    "review.opinion_overdue": gettext_lazy("Review opinion overdue"),
+    "review.escalated_to_leader": gettext_lazy("Overdue opinion escalated to the division leader"),
+    "review.concluded": gettext_lazy("Review concluded"),
+    "review.report_rendered": gettext_lazy("Review report rendered"),
+    "approval.started": gettext_lazy("Approval started"),
+    "approval.approved": gettext_lazy("Approval step approved"),
+    "approval.rejected": gettext_lazy("Approval rejected"),
+    "approval.returned": gettext_lazy("Returned to an earlier step"),
+    "approval.voided": gettext_lazy("Approvals voided by a change"),
+    "approval.signed": gettext_lazy("Signed off"),
+    "approval.stage_overdue": gettext_lazy("Approval step overdue"),
+    "approval.escalated_to_leader": gettext_lazy("Overdue step escalated to the division leader"),
 }
 
 

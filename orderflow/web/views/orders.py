@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from orderflow.approval.selectors import approval_inbox, requests_for
 from orderflow.audit.selectors import events_for
 from orderflow.core import clock
 from orderflow.core.pagination import paginate
@@ -20,7 +21,7 @@ from orderflow.intake.models import CommunicationChannel
 from orderflow.intake.selectors import check_reports_for, communications_for, lead_detail
 from orderflow.intake.services import COMMUNICATION_STATES, communication_log, lead_convert
 from orderflow.orders import selectors
-from orderflow.orders.domain.lifecycle import ACTIONS
+from orderflow.orders.domain.lifecycle import ACTIONS, State
 from orderflow.orders.labels import ACTION_LABELS, STATE_LABELS
 from orderflow.orders.models import (
     AttachmentKind,
@@ -33,9 +34,11 @@ from orderflow.orders.services import (
     attachment_add,
     attachment_remove,
     order_create,
+    order_duplicate,
     order_take_action,
     order_update,
 )
+from orderflow.review.selectors import panels_to_conclude, review_inbox, reviews_for
 
 from ..errors import FormErrors, service_errors
 from ..forms_orders import (
@@ -49,9 +52,13 @@ from ..forms_orders import (
     state_from_lead,
     state_from_order,
 )
+from .approval import approval_board
+from .review import board as review_board
 
-# Decided in their own card on the order page (P2.3.2), not among the plain buttons.
+# Decided in their own card on the order page (P2.3.2), not among the plain buttons;
+# the sign-off (P4.1.2) has its form with a comment in the approval panel.
 ESCALATION_ACTIONS = ("accept_escalation", "decline_escalation")
+PANEL_ACTIONS = (*ESCALATION_ACTIONS, "sign_off")
 DANGER_ACTIONS = ("cancel", "decline_escalation", "request_cancellation")
 DIRECT_CHANNELS = (Channel.PHONE, Channel.EMAIL, Channel.FAX, Channel.VISIT)
 
@@ -175,7 +182,7 @@ def order_edit(request, order_id: int):
 
 def _action_buttons(actions: list[str]) -> list[dict]:
     return [{"name": a, "label": ACTION_LABELS.get(a, a), "needs_reason": ACTIONS[a].needs_reason,
-             "danger": a in DANGER_ACTIONS} for a in actions if a not in ESCALATION_ACTIONS]
+             "danger": a in DANGER_ACTIONS} for a in actions if a not in PANEL_ACTIONS]
 
 
 def _key(finding: dict) -> str:
@@ -190,12 +197,38 @@ def _doubtful(report) -> list[tuple[str, dict]]:
             if f["severity"] == Severity.DOUBTFUL and not f.get("acknowledged")]
 
 
+def _review_context(user, order) -> dict:
+    """The review board (P3): rounds, and which opinions and panels wait for this user."""
+    reviews = reviews_for(user, order)
+    if not reviews:
+        return {"review_rounds": []}
+    mine, chairing = set(), set()
+    if order.status == State.IN_REVIEW:
+        mine = {o.pk for o in review_inbox(user) if o.review.order_id == order.pk}
+        chairing = {r.pk for r in panels_to_conclude(user) if r.order_id == order.pk}
+    return {"review_rounds": review_board(reviews, mine=mine, chairing=chairing)}
+
+
+def _approval_context(user, order, actions) -> dict:
+    """The approval panel (P4.1): rounds, this user's pending tasks, the sign-off."""
+    requests = requests_for(user, order)
+    if not requests:
+        return {"approval_rounds": [], "may_sign_off": False}
+    my_tasks = []
+    if order.status == State.IN_APPROVAL:
+        my_tasks = [t for t in approval_inbox(user) if t.order_id == order.pk]
+    return {"approval_rounds": approval_board(requests, my_tasks=my_tasks),
+            "may_sign_off": "sign_off" in actions}
+
+
 def _render_detail(request, order, **forms):
     user = request.user
     reports = check_reports_for(order, limit=6)
     latest = reports[0] if reports else None
     actions = selectors.actions_for(user, order)
     context = {
+        **_review_context(user, order), **_approval_context(user, order, actions),
+        "can_duplicate": rules.has_perm("orders.create_order", user),
         "order": order, "actions": _action_buttons(actions),
         "may_decide": any(a in actions for a in ESCALATION_ACTIONS),
         "latest_report": latest, "older_reports": reports[1:],
@@ -235,6 +268,22 @@ def order_action(request, order_id: int, action: str):
     for msgs in errors.values():
         messages.error(request, " ".join(msgs))
     return redirect("web:order_detail", order_id)
+
+
+@login_required
+@require_POST
+def order_duplicate_view(request, order_id: int):
+    """A repeat order: a new draft with this order's content, through the whole process
+    again (nothing of the original's review, approval or sign-off carries over)."""
+    copy = None
+    with service_errors(request):
+        copy = order_duplicate(order_id=order_id, actor=request.user)
+    if copy is None:
+        return redirect("web:order_detail", order_id)
+    messages.success(request, _("Order %(number)s was recorded as a draft copy: check it "
+                                "and send it through the process again.")
+                     % {"number": copy.number})
+    return redirect("web:order_detail", copy.pk)
 
 
 @login_required
@@ -298,6 +347,7 @@ urlpatterns = [
     path("orders/<id:order_id>/", order_detail, name="order_detail"),
     path("orders/<id:order_id>/edit/", order_edit, name="order_edit"),
     path("orders/<id:order_id>/actions/<slug:action>/", order_action, name="order_action"),
+    path("orders/<id:order_id>/duplicate/", order_duplicate_view, name="order_duplicate"),
     path("orders/<id:order_id>/attachments/", order_attachment_add,
          name="order_attachment_add"),
     path("orders/<id:order_id>/attachments/<id:attachment_id>/",

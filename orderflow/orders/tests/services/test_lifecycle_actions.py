@@ -10,6 +10,7 @@ import rules
 from django.db import transaction
 
 from orderflow.accounts.domain.organisation import Dept, Role
+from orderflow.approval.models import ApprovalRequest, RequestStatus
 from orderflow.audit.models import AuditEvent
 from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed, ValidationFailed
 from orderflow.intake.services.check import order_check
@@ -22,6 +23,7 @@ from orderflow.orders.services import (
     lock_order,
     order_take_action,
 )
+from orderflow.orders.services.content import content_hash
 from orderflow.orders.tests.support import make_order, order_state, put_in_state, row_counts
 from orderflow.testing.factories import CustomerFactory, make_user
 
@@ -60,6 +62,15 @@ MAY_TAKE = {
     "cancel": {"owner", "sales_head"},
 }
 
+# Where an action's people differ by state: awaiting sign-off, the Sales head refuses to
+# sign with reject_approval (P4.1.2); in approval it is whoever holds a waiting task.
+MAY_TAKE_IN = {("reject_approval", State.AWAITING_SIGNOFF): {"sales_head"}}
+
+
+def may_take_in(kind: str, action: str, state: State) -> bool:
+    return kind in MAY_TAKE_IN.get((action, state), MAY_TAKE[action])
+
+
 # Production sees an order once it leaves Sales for review (P3.3.1).
 PRODUCTION_HIDDEN = {State.DRAFT, State.AWAITING_CUSTOMER, State.ESCALATED, State.CHECKED,
                      State.DECLINED}
@@ -75,6 +86,8 @@ def sees(kind: str, state: State) -> bool:
 
 @pytest.fixture
 def people(salesperson, sales_head, division_leader):
+    # the default approval chain's Finance head, so that a resubmission can start a round
+    make_user(Dept.FINANCE, Role.DEPT_HEAD, username="fhead")
     return {"owner": salesperson, "sales_head": sales_head, "division_leader": division_leader,
             "other_sales": make_user(Dept.SALES, Role.STAFF, username="sales2"),
             "production": make_user(Dept.PRODUCTION, Role.STAFF, username="prod1")}
@@ -90,7 +103,13 @@ def order_ready_for(action: str, owner, products):
         return order
     resume = State.APPROVED if source in (State.CHANGE_REVIEW, State.CANCELLATION_REVIEW) \
         else ""
-    return put_in_state(make_order(owner, CustomerFactory(), products), source, resume)
+    order = put_in_state(make_order(owner, CustomerFactory(), products), source, resume)
+    if source == State.AWAITING_SIGNOFF:  # the approved round the Sales head signs (P4.1.2)
+        ApprovalRequest.objects.create(
+            order=order, subject_id=order.pk, round=1, chain_name="订单审批",
+            status=RequestStatus.APPROVED, content_hash=content_hash(order),
+            started_by=owner, started_at=order.created_at)
+    return order
 
 
 def take(action: str, order_id: int, actor):
@@ -137,7 +156,9 @@ def test_permission_matrix(kind, action, people, products):
     order.refresh_from_db()
     assert order.status != from_state or action == "check"
     assert order.version == before["row"]["version"] + 1
-    event = AuditEvent.objects.filter(object_id=str(order.pk)).latest("seq")
+    # the transition's event (approval records its own "approval.*" events on the order)
+    event = AuditEvent.objects.filter(object_type="orders.order", object_id=str(order.pk),
+                                      action__startswith="order.").latest("seq")
     assert (event.action, event.actor, event.from_state, event.to_state) == (
         f"order.{action}", actor, from_state, order.status)
 
@@ -148,8 +169,8 @@ def test_permission_matrix(kind, action, people, products):
 def test_buttons_are_the_table_s_actions_the_user_may_take(kind, state, people, customer,
                                                            products):
     order = put_in_state(make_order(people["owner"], customer, products), state)
-    expected = [a for a in ACTIONS if state in ACTIONS[a].sources and kind in MAY_TAKE[a]
-                and a in ACTION_HANDLERS]
+    expected = [a for a in ACTIONS if state in ACTIONS[a].sources
+                and may_take_in(kind, a, state) and a in ACTION_HANDLERS]
     assert actions_for(people[kind], order) == expected
 
 
@@ -166,7 +187,8 @@ def test_cancel_with_a_reason(state, salesperson, customer, products):
                       reason="  客户取消采购计划  ")
     order.refresh_from_db()
     assert order.status == State.CANCELLED
-    event = AuditEvent.objects.filter(object_id=str(order.pk)).latest("seq")
+    event = AuditEvent.objects.filter(object_type="orders.order",
+                                      object_id=str(order.pk)).latest("seq")
     assert (event.action, event.from_state, event.to_state, event.data) == (
         "order.cancel", state, "cancelled", {"reason": "客户取消采购计划"})
 

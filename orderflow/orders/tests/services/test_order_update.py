@@ -134,8 +134,8 @@ def test_awaiting_customer_is_still_editable(state, salesperson, customer, produ
 # In approval the owner may edit; what that does is proved in approval/tests (P4.1).
 @pytest.mark.parametrize("state", sorted(set(State) - {
     State.DRAFT, State.AWAITING_CUSTOMER, State.IN_APPROVAL, State.AWAITING_SIGNOFF}))
-def test_editing_is_refused_outside_draft_awaiting_customer_and_approval(state, salesperson, customer,
-                                                                 products):
+def test_editing_is_refused_outside_draft_awaiting_customer_and_approval(
+        state, salesperson, customer, products):
     order = put_in_state(make_order(salesperson, customer, products), state)
     before, counts = order_state(order.pk), row_counts()
     with pytest.raises(NotPermitted):

@@ -1,0 +1,51 @@
+"""What an approval is about: a registry keyed by subject kind (pure Python).
+
+The engine (chains, stages, tasks, delegation, CC, deadlines) is the same for every
+subject; what differs lives here: the facts its step conditions read, whose subject it
+is (they never approve it), the content its approvals are bound to, and what happens
+when it is approved or rejected. "order" (P4.1) is registered by the approval services;
+change and cancellation requests (P8) and archive queries (P9.2) register their own.
+
+Every approval request belongs to one order (an order, a change of it, a query of its
+archive), so each callable receives the locked order and the subject's id.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    kind: str
+    # (order, subject_id) -> facts for the step conditions (see conditions.CONDITION_FIELDS)
+    facts: Callable[..., Mapping]
+    # (order, subject_id) -> ids of the people whose subject it is (never its approvers)
+    owner_ids: Callable[..., frozenset[int]]
+    # (order, subject_id) -> sha256 of the content the approvals are bound to
+    content_hash: Callable[..., str]
+    # (order, subject_id) -> None; raises (TransitionNotAllowed) unless the subject is in
+    # approval: a round may start and its tasks may be acted on only then
+    check_in_approval: Callable[..., None]
+    # (*, order, request, actor, on_behalf_of) -> None, in the approving transaction
+    on_approved: Callable[..., None]
+    # (*, order, request, actor, reason, on_behalf_of) -> None, in the rejecting transaction
+    on_rejected: Callable[..., None]
+    # (*, order, request, actor, reason) -> None: the approvals no longer bind the content
+    on_voided: Callable[..., None]
+
+
+SUBJECTS: dict[str, SubjectKind] = {}
+
+
+def register_subject(subject: SubjectKind) -> SubjectKind:
+    SUBJECTS[subject.kind] = subject
+    return subject
+
+
+def subject_kind(kind: str) -> SubjectKind:
+    """The registered subject kind.
+
+    Raises:
+        KeyError: nothing registered under that name.
+    """
+    return SUBJECTS[kind]

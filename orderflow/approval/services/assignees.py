@@ -1,0 +1,82 @@
+"""Who a step's approver spec and CC specs (抄送) name, resolved in a constant number of
+queries however many specs there are (P4.1).
+
+A spec is {"kind": "role"|"dept_head"|"user", "role": .., "department": .., "user": id}:
+- role: the active users holding the role, optionally only those of the department;
+- dept_head: the department's head, as orderflow.accounts.selectors.department_head
+  answers it (the head named on the department if active, else its first active user
+  with the department head role);
+- user: that user, if active.
+Users come ordered by id, so "the first" of a group is the longest-standing holder.
+"""
+
+from collections import defaultdict
+
+from orderflow.accounts.domain.organisation import Role
+from orderflow.accounts.models import Department, User, UserRole
+
+from ..models import AssigneeKind
+
+
+def approver_spec(spec: dict) -> dict:
+    """The approver part of a stage's spec (a step snapshot) in the common shape."""
+    return {"kind": spec.get("assignee_kind"), "role": spec.get("role") or "",
+            "department": spec.get("department") or "", "user": spec.get("user_id")}
+
+
+def department_heads(codes) -> dict[str, User]:
+    """{code: head} for the departments that have one (at most two queries)."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    heads, missing = {}, []
+    for dept in Department.objects.filter(code__in=codes).select_related("head__department"):
+        if dept.head_id and dept.head.is_active:
+            heads[dept.code] = dept.head
+        else:
+            missing.append(dept.code)
+    if missing:
+        rows = (UserRole.objects.filter(role=Role.DEPT_HEAD, user__is_active=True,
+                                        user__department__code__in=missing)
+                .select_related("user__department").order_by("user_id"))
+        for row in rows:
+            heads.setdefault(row.user.department.code, row.user)
+    return heads
+
+
+def _holders(roles) -> dict[str, list[User]]:
+    holders: dict[str, list[User]] = defaultdict(list)
+    if roles:
+        rows = (UserRole.objects.filter(role__in=sorted(roles), user__is_active=True)
+                .select_related("user__department").order_by("user_id"))
+        for row in rows:
+            holders[row.role].append(row.user)
+    return holders
+
+
+def resolve_specs(specs: list[dict]) -> list[list[User]]:
+    """The users each spec names, in spec order (empty list: nobody)."""
+    roles = {s["role"] for s in specs if s.get("kind") == AssigneeKind.ROLE}
+    depts = {s["department"] for s in specs if s.get("kind") == AssigneeKind.DEPT_HEAD}
+    user_ids = {int(s["user"]) for s in specs
+                if s.get("kind") == AssigneeKind.USER and s.get("user")}
+    holders = _holders(roles)
+    heads = department_heads(depts)
+    users = ({u.pk: u for u in User.objects.filter(pk__in=user_ids, is_active=True)
+              .select_related("department")} if user_ids else {})
+    resolved = []
+    for spec in specs:
+        kind = spec.get("kind")
+        if kind == AssigneeKind.ROLE:
+            dept = spec.get("department") or ""
+            found = [u for u in holders.get(spec["role"], []) if not dept or u.dept_code == dept]
+        elif kind == AssigneeKind.DEPT_HEAD:
+            head = heads.get(spec["department"])
+            found = [head] if head else []
+        elif kind == AssigneeKind.USER and spec.get("user"):
+            user = users.get(int(spec["user"]))
+            found = [user] if user else []
+        else:
+            found = []
+        resolved.append(found)
+    return resolved
