@@ -32,8 +32,9 @@ def flow_step(env: dict, *args) -> dict:
     import subprocess
 
     out = subprocess.run([sys.executable, "-m", "bench.flow_side", *map(str, args)],
-                         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-                         timeout=3600)
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    if out.returncode:
+        raise RuntimeError(f"bench.flow_side {args[0]} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

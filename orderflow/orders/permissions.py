@@ -29,10 +29,23 @@ VISIBILITY_EXTENSIONS: list = []
 
 def visibility_q(user) -> Q:
     """The orders a user may see, as a filter; invisible orders answer 404."""
+    base = role_visibility_q(user)
+    if base == Q():
+        return base
+    return base | part_visibility_q(user)
+
+
+def role_visibility_q(user) -> Q:
+    """What the user's department and roles let them see (simple, no subqueries)."""
     if not user or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    base = _base_visibility_q(user)
-    if base == Q():
+    return _base_visibility_q(user)
+
+
+def part_visibility_q(user) -> Q:
+    """What the user sees because of their part in an order (the registered extensions)."""
+    base = Q(pk__in=[])
+    if not user or not user.is_authenticated or not user.is_active:
         return base
     for extension in VISIBILITY_EXTENSIONS:
         base |= extension(user)

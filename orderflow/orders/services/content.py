@@ -265,8 +265,34 @@ def is_commercial_change(change: dict) -> bool:
     return head in COMMERCIAL_HEADER or head in COMMERCIAL_GROUPS
 
 
+class _Ref:
+    """Stands in for a related object in a snapshot, which keeps only its pk."""
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def _stored_content(order) -> OrderContent:
+    """The order's content as stored, read with three light queries (no model objects):
+    content_hash runs in every approval action."""
+    refs = {"customer": _Ref(order.customer_id), "salesperson": _Ref(order.salesperson_id),
+            "contact": _Ref(order.contact_id) if order.contact_id else None}
+    header = {name: refs[name] if name in refs else getattr(order, name)
+              for name in HEADER_FIELDS}
+    return OrderContent(
+        **header,
+        lines=[LineContent(_Ref(product), quantity, price, unit, spec, desc)
+               for product, quantity, price, unit, spec, desc in order.lines.values_list(
+                   "product_id", "quantity", "unit_price", "unit", "specification",
+                   "description")],
+        instalments=[InstalmentContent(*row) for row in
+                     order.instalments.values_list("percent", "trigger", "days")],
+        special_requirements=[RequirementContent(*row) for row in
+                              order.special_requirements.values_list("kind", "description")])
+
+
 def content_hash(order) -> str:
     """SHA-256 of the order's commercial content (what approvals and sign-off bind to)."""
-    snap = commercial_part(snapshot(OrderContent.from_order(order)))
+    snap = commercial_part(snapshot(_stored_content(order)))
     canonical = json.dumps(snap, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

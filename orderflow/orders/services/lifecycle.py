@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from orderflow.audit import services as audit
@@ -21,7 +22,7 @@ from ..domain.lifecycle import (
 )
 from ..labels import ACTION_LABELS, STATE_LABELS
 from ..models import Order
-from ..permissions import may_take, visibility_q
+from ..permissions import may_take, part_visibility_q, role_visibility_q
 
 # action -> service taking (order_id=, actor=, reason=, **fields); filled by each capability.
 ACTION_HANDLERS: dict[str, Callable[..., Order]] = {}
@@ -44,8 +45,14 @@ def register_action(action: str):
 
 def lock_order(order_id: int, actor) -> Order:
     """The order, row-locked until commit; NotFound if absent or invisible to the actor."""
+    # Most actors see the order by their department or role: one simple statement. Only
+    # if not are the (subquery-heavy) visibility extensions asked, without locking.
+    base = role_visibility_q(actor)
     order = (Order.objects.select_for_update(of=("self",))
-             .filter(visibility_q(actor), pk=order_id).first())
+             .filter(base, pk=order_id).first())
+    if order is None and base != Q() and \
+            Order.objects.filter(part_visibility_q(actor), pk=order_id).exists():
+        order = Order.objects.select_for_update(of=("self",)).filter(pk=order_id).first()
     if order is None:
         raise NotFound(_("Order not found."))
     return order
