@@ -101,6 +101,42 @@ def sweep_timed_work(open_work, *, now: dt.datetime, limit: int,
     return result
 
 
+def local_time(moment: dt.datetime | None) -> str:
+    """A deadline as the company reads it (its time zone, to the minute)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class SweepPeople:
+    """Who a sweep tells, looked up once per sweep and department, not once per row."""
+
+    def __init__(self):
+        self._heads: dict = {}
+        self._members: dict = {}
+        self._leaders: list | None = None
+
+    def head(self, code: str | None):
+        from orderflow.accounts.selectors import department_head
+
+        if code and code not in self._heads:
+            self._heads[code] = department_head(code)
+        return self._heads.get(code) if code else None
+
+    def members(self, code: str) -> list:
+        from orderflow.accounts.selectors import users_with
+
+        if code not in self._members:
+            self._members[code] = list(users_with(dept=code))
+        return self._members[code]
+
+    def leaders(self) -> list:
+        from orderflow.accounts.domain.organisation import Role
+        from orderflow.accounts.selectors import users_with
+
+        if self._leaders is None:
+            self._leaders = list(users_with(roles=[Role.DIVISION_LEADER]))
+        return self._leaders
+
+
 def _claim_and_handle(due, pk, stamp: str, now: dt.datetime, handler) -> bool | None:
     """True if handled here, False if another worker has it or it is no longer due,
     None if the handler failed (logged; retried on the next sweep)."""

@@ -6,15 +6,12 @@ Run by the periodic task in orderflow.workcal.tasks; safe to run on several work
 
 import datetime as dt
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orderflow.accounts.domain.organisation import Role
-from orderflow.accounts.selectors import department_head, users_with
 from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.notifications.services import notify
-from orderflow.workcal.services import sweep_timed_work
+from orderflow.workcal.services import SweepPeople, local_time, sweep_timed_work
 
 from ..models import ApprovalStage, ApprovalTask, RequestStatus, StageStatus, TaskStatus
 
@@ -23,28 +20,6 @@ OVERDUE = _("Approval of order %(number)s: step “%(step)s” is overdue "
             "(it was due at %(due)s).")
 TO_LEADER = _("Approval of order %(number)s: step “%(step)s” is still not done "
               "(it was due at %(due)s).")
-
-
-def _local(moment: dt.datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-class _People:
-    """Heads and leaders looked up once per sweep, not once per stage."""
-
-    def __init__(self):
-        self._heads: dict = {}
-        self._leaders: list | None = None
-
-    def head(self, code: str | None):
-        if code and code not in self._heads:
-            self._heads[code] = department_head(code)
-        return self._heads.get(code) if code else None
-
-    def leaders(self) -> list:
-        if self._leaders is None:
-            self._leaders = list(users_with(roles=[Role.DIVISION_LEADER]))
-        return self._leaders
 
 
 def _assignees(stage) -> list:
@@ -58,7 +33,7 @@ def _send(stage, recipients, kind: str, title) -> list[int]:
     order = stage.request.order
     recipients = [r for r in recipients if r is not None]
     notify(recipients=recipients, kind=kind, title=title,
-           params={"number": order.number, "step": stage.name, "due": _local(stage.due_at)},
+           params={"number": order.number, "step": stage.name, "due": local_time(stage.due_at)},
            url=f"/orders/{order.pk}/")
     return sorted({r.pk for r in recipients if r.is_active})
 
@@ -70,7 +45,7 @@ def _audit(stage, action: str, notified: list[int], now: dt.datetime) -> None:
         "notified": notified})
 
 
-def _handlers(people: _People) -> dict:
+def _handlers(people: SweepPeople) -> dict:
     def remind(stage, now):
         _send(stage, _assignees(stage), "approval.step_due", REMINDER)
 
@@ -95,4 +70,4 @@ def approval_deadline_sweep(*, now: dt.datetime | None = None, limit: int = 500)
     active = ApprovalStage.objects.filter(status=StageStatus.ACTIVE,
                                           request__status=RequestStatus.IN_PROGRESS)
     return sweep_timed_work(active, now=now or clock.now(), limit=limit,
-                            handlers=_handlers(_People()), related=("request__order",))
+                            handlers=_handlers(SweepPeople()), related=("request__order",))

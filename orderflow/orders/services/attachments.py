@@ -1,11 +1,6 @@
 """Attachments (P2.1.1): the customer's PO scan, drawings; size and type limits."""
 
-import hashlib
-from pathlib import PurePath
-
-from django.conf import settings
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from orderflow.audit import services as audit
@@ -13,29 +8,10 @@ from orderflow.core import clock
 from orderflow.core.errors import NotFound
 from orderflow.core.permissions import require
 from orderflow.core.validation import Errors
+from orderflow.documents.uploads import store_upload, validate_upload
 
 from ..models import Attachment, AttachmentKind
 from .lifecycle import lock_order
-
-
-def _validate_upload(upload, kind: str) -> None:
-    errors = Errors()
-    errors.choice("kind", kind, AttachmentKind.choices)
-    if upload is None:
-        errors.add("file", _("Choose a file."))
-        errors.raise_if_any()
-    limit = settings.ORDERFLOW_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        errors.add("file", _("The file is %(size)s; the limit is %(limit)s.") % {
-            "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
-    if upload.size == 0:
-        errors.add("file", _("The file is empty."))
-    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    allowed = settings.ORDERFLOW_ATTACHMENT_EXTENSIONS
-    if extension not in allowed:
-        errors.add("file", _("Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s.")
-                   % {"ext": extension or "?", "allowed": ", ".join(allowed)})
-    errors.raise_if_any()
 
 
 @transaction.atomic
@@ -48,16 +24,11 @@ def attachment_add(*, order_id: int, actor, upload, kind: str = AttachmentKind.O
     """
     order = lock_order(order_id, actor)
     require(actor, "orders.add_attachment", order)
-    _validate_upload(upload, kind)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    attachment = Attachment(order=order, kind=kind, original_name=PurePath(upload.name).name[:200],
-                            content_type=getattr(upload, "content_type", "") or "",
-                            size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor,
-                            uploaded_at=clock.now())
-    attachment.file.save(PurePath(upload.name).name, upload, save=False)
+    errors = Errors()
+    errors.choice("kind", kind, AttachmentKind.choices)
+    validate_upload(upload, errors)
+    attachment = Attachment(order=order, kind=kind, uploaded_by=actor, uploaded_at=clock.now())
+    store_upload(attachment, upload)
     attachment.save(force_insert=True)
     audit.record(actor, "order.attachment_added", order,
                  data={"attachment": attachment.pk, "name": attachment.original_name,

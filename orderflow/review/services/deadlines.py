@@ -6,16 +6,13 @@ Run by the periodic task in orderflow.workcal.tasks; safe to run on several work
 
 import datetime as dt
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orderflow.accounts.domain.organisation import Role
 from orderflow.accounts.labels import DEPT_LABELS
-from orderflow.accounts.selectors import department_head, users_with
 from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.notifications.services import notify
-from orderflow.workcal.services import sweep_timed_work
+from orderflow.workcal.services import SweepPeople, local_time, sweep_timed_work
 
 from ..models import OpinionStatus, ReviewOpinion, ReviewStatus
 
@@ -26,41 +23,13 @@ TO_LEADER = _("Review of order %(number)s: the %(department)s opinion is still m
               "(it was due at %(due)s).")
 
 
-def _local(moment: dt.datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-class _People:
-    """Recipients looked up once per sweep (a handful of departments, not one per row)."""
-
-    def __init__(self):
-        self._heads: dict = {}
-        self._members: dict = {}
-        self._leaders: list | None = None
-
-    def head(self, department):
-        if department.code not in self._heads:
-            self._heads[department.code] = department_head(department.code)
-        return self._heads[department.code]
-
-    def members(self, department):
-        if department.pk not in self._members:
-            self._members[department.pk] = list(users_with(dept=department.code))
-        return self._members[department.pk]
-
-    def leaders(self):
-        if self._leaders is None:
-            self._leaders = list(users_with(roles=[Role.DIVISION_LEADER]))
-        return self._leaders
-
-
 def _send(opinion, recipients, kind: str, title) -> list[int]:
     order = opinion.review.order
     recipients = [r for r in recipients if r is not None]
     notify(recipients=recipients, kind=kind, title=title,
            params={"number": order.number, "department": DEPT_LABELS.get(
                opinion.department.code, opinion.department.name),
-               "due": _local(opinion.due_at)},
+               "due": local_time(opinion.due_at)},
            url=f"/orders/{order.pk}/")
     return sorted({r.pk for r in recipients if r.is_active})
 
@@ -72,16 +41,16 @@ def _audit(opinion, action: str, notified: list[int], now: dt.datetime) -> None:
         "escalate_at": opinion.escalate_at, "swept_at": now, "notified": notified})
 
 
-def _handlers(people: _People) -> dict:
+def _handlers(people: SweepPeople) -> dict:
     def remind(opinion, now):
         # Who may give the opinion: a major order's panel is the department heads
         # (P3.1.2); otherwise the department's members.
-        givers = ([people.head(opinion.department)] if opinion.review.is_major
-                  else people.members(opinion.department))
+        givers = ([people.head(opinion.department.code)] if opinion.review.is_major
+                  else people.members(opinion.department.code))
         _send(opinion, givers, "review.opinion_due", REMINDER)
 
     def to_head(opinion, now):
-        notified = _send(opinion, [people.head(opinion.department),
+        notified = _send(opinion, [people.head(opinion.department.code),
                                    opinion.review.order.salesperson],
                          "review.opinion_overdue", OVERDUE)
         _audit(opinion, "review.opinion_overdue", notified, now)
@@ -102,5 +71,5 @@ def review_deadline_sweep(*, now: dt.datetime | None = None, limit: int = 500) -
     waiting = ReviewOpinion.objects.filter(status=OpinionStatus.PENDING,
                                            review__status=ReviewStatus.OPEN)
     return sweep_timed_work(
-        waiting, now=now or clock.now(), limit=limit, handlers=_handlers(_People()),
+        waiting, now=now or clock.now(), limit=limit, handlers=_handlers(SweepPeople()),
         related=("review__order__salesperson", "department"))

@@ -1,11 +1,6 @@
 """Giving a department's opinion (P3.2.x, P3.3.2, P3.4.1) and its attachments."""
 
-import hashlib
-from pathlib import PurePath
-
-from django.conf import settings
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -15,6 +10,7 @@ from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed
 from orderflow.core.validation import Errors
+from orderflow.documents.uploads import store_upload, validate_upload
 from orderflow.notifications.services import notify
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.services import lock_order
@@ -123,25 +119,6 @@ def _after_opinion(opinion: ReviewOpinion, actor) -> None:
                   conclusion=overall_conclusion(c for _s, c in given))
 
 
-def _validate_upload(upload) -> None:
-    errors = Errors()
-    if upload is None:
-        errors.add("file", _("Choose a file."))
-        errors.raise_if_any()
-    limit = settings.ORDERFLOW_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        errors.add("file", _("The file is %(size)s; the limit is %(limit)s.") % {
-            "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
-    if upload.size == 0:
-        errors.add("file", _("The file is empty."))
-    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    allowed = settings.ORDERFLOW_ATTACHMENT_EXTENSIONS
-    if extension not in allowed:
-        errors.add("file", _("Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s.")
-                   % {"ext": extension or "?", "allowed": ", ".join(allowed)})
-    errors.raise_if_any()
-
-
 @transaction.atomic
 def opinion_attachment_add(*, opinion_id: int, actor, upload) -> OpinionAttachment:
     """Attach a file to an opinion still being prepared, by someone who may give it.
@@ -152,22 +129,14 @@ def opinion_attachment_add(*, opinion_id: int, actor, upload) -> OpinionAttachme
     """
     opinion = locked_opinion(opinion_id, actor)
     principal_id = _check_may_give(opinion, actor)
-    _validate_upload(upload)
+    validate_upload(upload)
     if opinion.attachments.count() >= MAX_ATTACHMENTS_PER_OPINION:
         errors = Errors()
         errors.add("file", _("At most %(n)s files per opinion.")
                    % {"n": MAX_ATTACHMENTS_PER_OPINION})
         errors.raise_if_any()
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    name = PurePath(upload.name).name
-    attachment = OpinionAttachment(
-        opinion=opinion, original_name=name[:200],
-        content_type=getattr(upload, "content_type", "") or "", size=upload.size,
-        sha256=digest.hexdigest(), uploaded_by=actor, uploaded_at=clock.now())
-    attachment.file.save(name, upload, save=False)
+    attachment = OpinionAttachment(opinion=opinion, uploaded_by=actor, uploaded_at=clock.now())
+    store_upload(attachment, upload)
     attachment.save(force_insert=True)
     audit.record(actor, "review.opinion_attachment_added", opinion,
                  data={"attachment": attachment.pk, "name": attachment.original_name,
