@@ -19,7 +19,7 @@ from .company import create_customers, create_products
 from .leads import create_leads
 from .orders import OrderMaker, plan_orders
 from .people import create_people
-from .review import advance_reviews
+from .review import advance_reviews, at
 
 DEFAULT_SEED = 20260
 DEFAULT_ORDERS = 300
@@ -50,23 +50,28 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Demo
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
     summary = DemoSummary()
+    # The company's history was recorded up to a week ago; the last days are reviews and
+    # approvals (some now overdue), so the demo has work waiting and late (P3.3.2).
+    now = clock.now()
+    history_until = now - dt.timedelta(days=6)
     with override_settings(TASKS=_NO_MAIL), transaction.atomic():
-        users = create_people(fake)
-        owners = [users[u] for u in ("sales1", "sales2", "sales3", "sales1", "sales2",
-                                     "sales3", "saleshead")]
-        customers = create_customers(rng, fake, owners, actor=users["saleshead"])
-        products = create_products(rng, actor=users["technologyhead"])
-        to_convert = min(8, max(1, orders // 30)) if orders else 0
-        leads = create_leads(rng, fake, users, customers, to_convert=to_convert)
-        maker = OrderMaker(rng, users, products)
-        create_calendar(actor=users["admin"])
-        for plan in plan_orders(rng, orders, customers, leads):
-            maker.run(plan)
+        with at(history_until):
+            users = create_people(fake)
+            owners = [users[u] for u in ("sales1", "sales2", "sales3", "sales1", "sales2",
+                                         "sales3", "saleshead")]
+            customers = create_customers(rng, fake, owners, actor=users["saleshead"])
+            products = create_products(rng, actor=users["technologyhead"])
+            to_convert = min(8, max(1, orders // 30)) if orders else 0
+            leads = create_leads(rng, fake, users, customers, to_convert=to_convert)
+            maker = OrderMaker(rng, users, products)
+            create_calendar(actor=users["admin"])
+            for plan in plan_orders(rng, orders, customers, leads):
+                maker.run(plan)
+        advance_reviews(rng, users, since=history_until, until=now)
         delegation_create(actor=users["financehead"], deputy_id=users["finance1"].pk,
                           starts_on=clock.today() + dt.timedelta(days=7),
                           ends_on=clock.today() + dt.timedelta(days=11),
                           reason="出差（年度审计）")
-        advance_reviews(rng, users)
         summary.orders_by_state.update(Order.objects.values_list("status", flat=True))
         summary.users, summary.customers = len(users), len(customers.all)
         summary.products, summary.leads = len(products), 30

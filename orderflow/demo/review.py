@@ -123,8 +123,10 @@ class ReviewMaker:
         return Order.objects.get(pk=order.pk)
 
 
-def advance_reviews(rng, users: dict, *, share: float = 0.35) -> Counter:
-    """Send a share of the checked orders (not the Sales head's own) through review."""
+def advance_reviews(rng, users: dict, *, since: dt.datetime, until: dt.datetime,
+                    share: float = 0.35) -> Counter:
+    """Send a share of the checked orders (not the Sales head's own) through review,
+    each started at a moment between `since` and `until` (its steps follow within 8 h)."""
     checked = list(Order.objects.filter(status=State.CHECKED)
                    .exclude(salesperson=users["saleshead"]).select_related("salesperson")
                    .order_by("id"))
@@ -133,9 +135,10 @@ def advance_reviews(rng, users: dict, *, share: float = 0.35) -> Counter:
     # Each stage at least once when there is room, the rest by weight.
     stages = names[:len(chosen)] + rng.choices(names, weights=[STAGES[n] for n in names],
                                                k=max(len(chosen) - len(names), 0))
-    maker, now, outcome = ReviewMaker(rng, users), clock.now(), Counter()
+    maker, outcome = ReviewMaker(rng, users), Counter()
+    span = max(1, int((until - since).total_seconds() // 3600) - 10)
     for order, stage in zip(sorted(chosen, key=lambda o: o.pk), stages, strict=True):
-        started = now - dt.timedelta(hours=rng.randint(10, 120))
+        started = since + dt.timedelta(hours=rng.randint(1, span))
         outcome[str(maker.run(order, stage, started).status)] += 1
     # The worker renders issued reports; the demo is loaded with the queue switched off.
     for report_id in ReviewReport.objects.filter(file="").values_list("pk", flat=True):

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -49,3 +50,31 @@ def live_server(django_db_setup):
     server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def one_request_at_a_time(live_server):
+    """On in-memory SQLite (the CI's e2e run) the live server's request threads share the
+    test's one connection; a page firing htmx requests on load (inbox badge, counters)
+    would use it from two threads at once. Serve one request at a time there, as a
+    single-threaded server would. PostgreSQL gives each thread its own connection."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    httpd, lock = live_server.thread.httpd, threading.Lock()
+    app = httpd.get_app()
+
+    def serialised(environ, start_response):
+        with lock:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+    httpd.set_app(serialised)
+    yield
+    httpd.set_app(app)

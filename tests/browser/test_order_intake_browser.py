@@ -48,6 +48,7 @@ def test_salesperson_records_order_runs_check_and_switches_language(live_server,
 
     # Then the order page shows it, with the special requirement flagged
     page.wait_for_selector("[data-testid=special-requirements]")
+    page.wait_for_load_state("networkidle")  # htmx loads done before the test reads the DB
     order = Order.objects.get()
     assert page.url == f"{live_server.url}/orders/{order.pk}/"
     assert "出口木箱包装" in page.inner_text("[data-testid=special-requirements]")

@@ -45,10 +45,11 @@ class Row:
         return f"{self.kind}-{self.pk}"
 
 
-def urgency_of(hours_left, remind_at, now) -> str:
+def urgency_of(hours_left, remind_at, now, due=None) -> str:
     if hours_left is None:
         return ""
-    if hours_left < 0:
+    # Past the deadline is overdue even outside working hours (0 working hours late).
+    if hours_left < 0 or (due is not None and due <= now):
         return "overdue"
     if hours_left <= DUE_SOON_HOURS or (remind_at is not None and remind_at <= now):
         return "soon"
@@ -72,7 +73,7 @@ def annotate_time_left(items, *, now=None) -> list:
             continue
         item.hours_left = hours_of(working_time_between(now, due, calendar))
         item.hours_abs = abs(item.hours_left)
-        item.urgency = urgency_of(item.hours_left, getattr(item, "remind_at", None), now)
+        item.urgency = urgency_of(item.hours_left, getattr(item, "remind_at", None), now, due)
     return items
 
 
