@@ -60,6 +60,7 @@ def test_salesperson_records_order_runs_check_and_switches_language(live_server,
     # Then the findings are explained and the order is checked
     report = page.wait_for_selector("[data-testid=check-report]")
     assert "信用" in report.inner_text()
+    page.wait_for_load_state("networkidle")
     order.refresh_from_db()
     assert order.status == "checked"
     assert "已检查" in page.inner_text("[data-testid=order-status]")
