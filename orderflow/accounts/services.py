@@ -6,7 +6,7 @@ import secrets
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.audit import services as audit
 from orderflow.core import clock
@@ -99,7 +99,7 @@ def delegation_create(*, actor, deputy_id, starts_on, ends_on, reason: str = "",
         "principal": principal.pk, "deputy": deputy.pk, "starts_on": start,
         "ends_on": end, "reason": reason})
     notify(recipients=[deputy], kind="delegation.created",
-           title=_lazy("%(name)s named you deputy from %(start)s to %(end)s"),
+           title=gettext_lazy("%(name)s named you deputy from %(start)s to %(end)s"),
            params={"name": principal.display_name, "start": start, "end": end},
            body=reason)
     return delegation
@@ -130,6 +130,6 @@ def delegation_revoke(*, actor, delegation_id: int) -> Delegation:
         "principal": delegation.principal_id, "deputy": delegation.deputy_id,
         "starts_on": delegation.starts_on, "ends_on": delegation.ends_on})
     notify(recipients=[delegation.deputy], kind="delegation.revoked",
-           title=_lazy("%(name)s ended your delegation"),
+           title=gettext_lazy("%(name)s ended your delegation"),
            params={"name": delegation.principal.display_name})
     return delegation

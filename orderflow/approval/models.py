@@ -114,7 +114,7 @@ class ApprovalRequest(models.Model):
 
 
 class StageStatus(models.TextChoices):
-    WAITING = "waiting", _("Not yet")
+    WAITING = "waiting", _("Waiting for earlier steps")
     ACTIVE = "active", _("In progress")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")

@@ -6,7 +6,7 @@ answered by the same rules the services enforce (approval.permissions).
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.models import Delegation, User
 from orderflow.accounts.permissions import is_system_admin
@@ -41,10 +41,10 @@ from .permissions import (
 MAX_LIMIT = 200
 
 CONDITION_LABELS = {
-    "amount": _lazy("Order total with tax"),
-    "major": _lazy("Major or complex order"),
-    "customer_rating": _lazy("Customer credit rating"),
-    "order_type": _lazy("Order type"),
+    "amount": gettext_lazy("Order total with tax"),
+    "major": gettext_lazy("Major or complex order"),
+    "customer_rating": gettext_lazy("Customer credit rating"),
+    "order_type": gettext_lazy("Order type"),
 }
 
 

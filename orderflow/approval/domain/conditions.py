@@ -92,8 +92,8 @@ def _parse_boolean(value) -> bool | None:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    return {"true": True, "yes": True, "1": True, "false": False, "no": False,
-            "0": False}.get(text)
+    return {"true": True, "yes": True, "1": True, "是": True, "false": False, "no": False,
+            "0": False, "否": False}.get(text)
 
 
 def _parse_choices(value, choices, *, many: bool) -> tuple[str, ...] | None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.models import User
 from orderflow.audit import services as audit
@@ -165,7 +165,7 @@ def reject(order, task: ApprovalTask, actor, on_behalf_of: int | None, reason: s
                  data=_event_data(task, reason=reason))
     recipients = [order.salesperson, *User.objects.filter(pk__in=stage.cc_user_ids or [])]
     tell(recipients, order, kind="approval.rejected", body=reason, exclude=actor,
-         title=_lazy("Order %(number)s was rejected in approval (%(step)s)"),
+         title=gettext_lazy("Order %(number)s was rejected in approval (%(step)s)"),
          params={"step": stage.name})
 
 
@@ -230,6 +230,6 @@ def task_return(*, task_id: int, actor, to_position: int, reason: str) -> Approv
                  data=_event_data(task, reason=reason, to_step=target.position,
                                   to_step_name=target.name))
     tell([order.salesperson], order, kind="approval.returned", body=reason, exclude=actor,
-         title=_lazy("Order %(number)s was returned to approval step “%(step)s”"),
+         title=gettext_lazy("Order %(number)s was returned to approval step “%(step)s”"),
          params={"step": target.name})
     return task

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.accounts.models import User
@@ -20,16 +20,16 @@ MAX_CC = 20
 MAX_HOURS = 2000
 
 CONDITION_MESSAGES = {
-    Problem.NOT_A_MAPPING: _lazy("Each condition needs a field, an operator and a value."),
-    Problem.UNKNOWN_FIELD: _lazy("Unknown condition field “%(field)s”."),
-    Problem.UNKNOWN_OPERATOR: _lazy("Unknown operator “%(op)s”."),
-    Problem.OPERATOR_NOT_FOR_FIELD: _lazy("The operator “%(op)s” does not apply to "
+    Problem.NOT_A_MAPPING: gettext_lazy("Each condition needs a field, an operator and a value."),
+    Problem.UNKNOWN_FIELD: gettext_lazy("Unknown condition field “%(field)s”."),
+    Problem.UNKNOWN_OPERATOR: gettext_lazy("Unknown operator “%(op)s”."),
+    Problem.OPERATOR_NOT_FOR_FIELD: gettext_lazy("The operator “%(op)s” does not apply to "
                                           "“%(field)s”; use one of: %(allowed)s."),
-    Problem.VALUE_REQUIRED: _lazy("Enter a value."),
-    Problem.NOT_A_NUMBER: _lazy("Enter an amount."),
-    Problem.NOT_YES_NO: _lazy("Enter yes or no."),
-    Problem.NOT_A_CHOICE: _lazy("Choose from: %(choices)s."),
-    Problem.TOO_MANY: _lazy("At most %(max)s conditions."),
+    Problem.VALUE_REQUIRED: gettext_lazy("Enter a value."),
+    Problem.NOT_A_NUMBER: gettext_lazy("Enter an amount."),
+    Problem.NOT_YES_NO: gettext_lazy("Enter yes or no."),
+    Problem.NOT_A_CHOICE: gettext_lazy("Choose from: %(choices)s."),
+    Problem.TOO_MANY: gettext_lazy("At most %(max)s conditions."),
 }
 
 

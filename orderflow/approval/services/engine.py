@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.labels import DEPT_LABELS, ROLE_LABELS
 from orderflow.accounts.models import Delegation, User
@@ -155,7 +155,7 @@ def new_tasks(plan: Plan, request: ApprovalRequest, now) -> list[ApprovalTask]:
 def announce_tasks(plan: Plan, order) -> None:
     """Tell the approvers, and their deputies of today (the items follow a delegation)."""
     tell(plan.approvers, order, kind="approval.task",
-         title=_lazy("Order %(number)s waits for your approval: %(step)s"),
+         title=gettext_lazy("Order %(number)s waits for your approval: %(step)s"),
          params={"step": plan.stage.name})
     today = clock.today()
     delegations = (Delegation.objects.filter(
@@ -163,7 +163,7 @@ def announce_tasks(plan: Plan, order) -> None:
         revoked_at__isnull=True).select_related("deputy", "principal").order_by("id"))
     for delegation in delegations:
         tell([delegation.deputy], order, kind="approval.task",
-             title=_lazy("Order %(number)s waits for approval by %(name)s, for whom you "
+             title=gettext_lazy("Order %(number)s waits for approval by %(name)s, for whom you "
                          "are deputy: %(step)s"),
              params={"step": plan.stage.name, "name": delegation.principal.display_name})
 
@@ -257,7 +257,7 @@ def complete_stage(stage: ApprovalStage, request: ApprovalRequest, order, *, act
         status=TaskStatus.CLOSED)
     if stage.cc_user_ids:
         tell(User.objects.filter(pk__in=stage.cc_user_ids, is_active=True), order,
-             kind="approval.cc", title=_lazy("Order %(number)s: step “%(step)s” approved"),
+             kind="approval.cc", title=gettext_lazy("Order %(number)s: step “%(step)s” approved"),
              params={"step": stage.name})
     following = (ApprovalStage.objects.filter(request=request, status=StageStatus.WAITING,
                                               position__gt=stage.position)

@@ -7,7 +7,7 @@ and "resubmit_approval"; the hook that voids approvals when commercial content i
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.models import User
 from orderflow.accounts.selectors import delegators_of, department_head
@@ -58,7 +58,7 @@ def _approved(*, order, request, actor, on_behalf_of) -> None:
                      on_behalf_of=on_behalf_of,
                      data={"round": request.round, "content_hash": request.content_hash})
     tell(_sales_head_and_owner(order), order, kind="approval.approved",
-         title=_lazy("Order %(number)s is approved and waits for the Sales head's "
+         title=gettext_lazy("Order %(number)s is approved and waits for the Sales head's "
                      "signature"))
 
 
@@ -93,7 +93,7 @@ def void_order_approvals(order: Order, *, actor, reason: str, data: dict) -> Non
     people = [*User.objects.filter(pk__in=concerned, is_active=True),
               *_sales_head_and_owner(order)]
     tell(people, order, kind="approval.voided", body=reason, exclude=actor,
-         title=_lazy("The approvals of order %(number)s are void because its commercial "
+         title=gettext_lazy("The approvals of order %(number)s are void because its commercial "
                      "content changed; a new approval round is needed"))
 
 
@@ -154,7 +154,7 @@ def order_sign_off(*, order_id: int, actor, comment: str = "", **_ignored) -> Si
                      data={"round": request.round, "content_hash": request.content_hash,
                            "comment": comment})
     tell([order.salesperson], order, kind="approval.signed", exclude=actor,
-         title=_lazy("Order %(number)s is signed off and approved"))
+         title=gettext_lazy("Order %(number)s is signed off and approved"))
     return sign_off
 
 
@@ -179,7 +179,7 @@ def _refuse_signature(order: Order, actor, reason: str, errors: Errors) -> Order
         request.status, request.outcome_reason = RequestStatus.REJECTED, reason
         request.save(update_fields=["status", "outcome_reason"])
     tell([order.salesperson], order, kind="approval.rejected", body=reason, exclude=actor,
-         title=_lazy("The Sales head refused to sign order %(number)s"))
+         title=gettext_lazy("The Sales head refused to sign order %(number)s"))
     return order
 
 

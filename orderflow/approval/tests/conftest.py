@@ -5,6 +5,7 @@ Default chain (migration): 1 Sales head (single), 2 division leader (any), 3 Fin
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.approval.models import ApprovalTask, TaskStatus
@@ -13,6 +14,13 @@ from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.services import lock_order
 from orderflow.orders.tests.support import make_order, put_in_state
 from orderflow.testing.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English source text."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

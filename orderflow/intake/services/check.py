@@ -4,7 +4,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.domain.organisation import Role
 from orderflow.accounts.selectors import users_with
@@ -76,7 +76,7 @@ def order_check(*, order_id: int, actor, **_ignored) -> Order:
         deciders = users_with(roles=[Role.DIVISION_LEADER, Role.GENERAL_MANAGER])
         transaction.on_commit(partial(
             notify, recipients=list(deciders), kind="order.escalated",
-            title=_lazy("Order %(number)s needs a management decision"),
+            title=gettext_lazy("Order %(number)s needs a management decision"),
             params={"number": order.number},
             url=f"/orders/{order.pk}/"))
     return order
@@ -96,8 +96,8 @@ def _decide(order_id, actor, *, accept: bool, reason: str) -> Order:
     escalation.save(update_fields=["decision", "decided_by", "decided_at", "decision_reason"])
     transaction.on_commit(partial(
         notify, recipients=[order.salesperson], kind=f"order.{action}",
-        title=(_lazy("Management accepted order %(number)s") if accept else
-               _lazy("Management declined order %(number)s")),
+        title=(gettext_lazy("Management accepted order %(number)s") if accept else
+               gettext_lazy("Management declined order %(number)s")),
         params={"number": order.number},
         body=reason, url=f"/orders/{order.pk}/"))
     return order

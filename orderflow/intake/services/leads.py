@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.domain.organisation import Dept
 from orderflow.accounts.models import User
@@ -152,7 +152,7 @@ def _assign(lead: Lead, actor, assigned_to_id) -> None:
                        "assigned_to_name": salesperson.display_name})
     transaction.on_commit(lambda: notify(
         recipients=[salesperson], kind="lead.assigned",
-        title=_lazy("Lead %(number)s was assigned to you"), params={"number": lead.number},
+        title=gettext_lazy("Lead %(number)s was assigned to you"), params={"number": lead.number},
         body=lead.need, url=f"/leads/{lead.pk}/"))
 
 

@@ -5,7 +5,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.models import User
 from orderflow.audit import services as audit
@@ -57,9 +57,9 @@ def finish_review(*, order: Order, review: Review, actor, conclusion: str, text:
 
         approval_start(order=order, actor=actor)
     notify(recipients=[order.salesperson], kind=f"review.{review.status}",
-           title=(_lazy("The review of order %(number)s did not pass: renegotiate with the "
+           title=(gettext_lazy("The review of order %(number)s did not pass: renegotiate with the "
                         "customer or cancel the order") if conclusion == FAIL else
-                  _lazy("The review of order %(number)s passed; the order is in approval")),
+                  gettext_lazy("The review of order %(number)s passed; the order is in approval")),
            params={"number": order.number}, url=f"/orders/{order.pk}/")
     transaction.on_commit(partial(_enqueue_render, report.pk))
     return report

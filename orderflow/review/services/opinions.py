@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.labels import DEPT_LABELS
 from orderflow.accounts.models import User
@@ -101,7 +101,7 @@ def _after_opinion(opinion: ReviewOpinion, actor) -> None:
     if any(status == OpinionStatus.PENDING for status, _c in given):
         # P3.3.2: each opinion returns to Sales.
         notify(recipients=[order.salesperson], kind="review.opinion_given",
-               title=_lazy("%(department)s gave its review opinion on order %(number)s: "
+               title=gettext_lazy("%(department)s gave its review opinion on order %(number)s: "
                            "%(conclusion)s"),
                params={"department": DEPT_LABELS.get(opinion.department.code,
                                                      opinion.department.name),
@@ -111,7 +111,7 @@ def _after_opinion(opinion: ReviewOpinion, actor) -> None:
         return
     if review.is_major:
         notify(recipients=[review.chair], kind="review.panel_ready",
-               title=_lazy("All opinions on major order %(number)s are in: the panel can "
+               title=gettext_lazy("All opinions on major order %(number)s are in: the panel can "
                            "conclude"),
                params={"number": order.number}, url=f"/orders/{order.pk}/")
         return

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orderflow.accounts.domain.organisation import Role
 from orderflow.accounts.models import Department, User
@@ -112,12 +112,12 @@ def _notify_reviewers(order: Order, review: Review, departments: list[Department
                           .exclude(pk=order.salesperson_id).order_by("id"))
     url = f"/orders/{order.pk}/"
     notify(recipients=recipients, kind="review.opinion_requested",
-           title=_lazy("Order %(number)s is waiting for your review opinion: see the order, "
+           title=gettext_lazy("Order %(number)s is waiting for your review opinion: see the order, "
                        "its attachments and the check findings"),
            params={"number": order.number}, url=url)
     if review.is_major:
         notify(recipients=[review.chair], kind="review.panel_chair",
-               title=_lazy("You chair the review panel of major order %(number)s"),
+               title=gettext_lazy("You chair the review panel of major order %(number)s"),
                params={"number": order.number}, url=url)
 
 
