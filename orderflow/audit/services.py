@@ -30,11 +30,10 @@ def hashed_content(event: AuditEvent) -> dict:
 def record(actor, action: str, obj, *, from_state: str = "", to_state: str = "",
            data: dict | None = None, on_behalf_of=None) -> AuditEvent:
     """Append one event to the chain; must run inside the caller's transaction."""
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     event = AuditEvent(
-        seq=head.last_seq + 1,
         occurred_at=clock.now(),
         actor_id=getattr(actor, "pk", None),
         on_behalf_of_id=getattr(on_behalf_of, "pk", None),
@@ -46,13 +45,33 @@ def record(actor, action: str, obj, *, from_state: str = "", to_state: str = "",
         to_state=to_state or "",
         data=_jsonable(data or {}),
         request_id=current_request_id(),
-        prev_hash=head.last_hash,
     )
-    event.hash = event_hash(event.prev_hash, hashed_content(event))
+    if not _append_after_known_head(connection, event):
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        _chain(event, head.last_seq, head.last_hash)
+        head.last_seq, head.last_hash = event.seq, event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
     event.save(force_insert=True)
-    head.last_seq, head.last_hash = event.seq, event.hash
-    head.save(update_fields=["last_seq", "last_hash"])
+    connection.orderflow_audit_head = (event.seq, event.hash)
     return event
+
+
+def _chain(event: AuditEvent, last_seq: int, last_hash: str) -> None:
+    event.seq, event.prev_hash = last_seq + 1, last_hash
+    event.hash = event_hash(event.prev_hash, hashed_content(event))
+
+
+def _append_after_known_head(connection, event: AuditEvent) -> bool:
+    """Advance the chain head from the head this connection last wrote, in one statement
+    that also locks it; False if the head moved since (another transaction, a rolled-back
+    savepoint) or is unknown: the caller then locks and reads it. The remembered head is
+    only a guess checked by the database, never trusted."""
+    known = getattr(connection, "orderflow_audit_head", None)
+    if known is None:
+        return False
+    _chain(event, *known)
+    return AuditChainHead.objects.filter(pk=1, last_seq=known[0], last_hash=known[1]).update(
+        last_seq=event.seq, last_hash=event.hash) == 1
 
 
 def _jsonable(value):

@@ -176,3 +176,41 @@ def test_command_exits_non_zero_naming_the_broken_event(salesperson, customer, p
     assert exc.value.code == 1
     err = capsys.readouterr().err
     assert "Audit chain broken at event #2: content does not match its hash" in err
+
+
+class _Boom(Exception):
+    pass
+
+
+def test_events_after_a_rolled_back_savepoint_continue_the_chain(salesperson):
+    # given an event, then one in a savepoint that is rolled back
+    with transaction.atomic():
+        first = audit.record(salesperson, "test.first", salesperson)
+        with pytest.raises(_Boom), transaction.atomic():
+            audit.record(salesperson, "test.lost", salesperson)
+            raise _Boom
+        # when another event follows in the same transaction
+        third = audit.record(salesperson, "test.third", salesperson)
+
+    # then it follows the first, as if the lost one never was, and the chain verifies
+    assert third.seq == first.seq + 1 and third.prev_hash == first.hash
+    assert not AuditEvent.objects.filter(action="test.lost").exists()
+    head = AuditChainHead.objects.get(pk=1)
+    assert (head.last_seq, head.last_hash) == (third.seq, third.hash)
+    assert verify_chain().ok
+
+
+def test_a_head_moved_by_another_connection_is_read_again(salesperson):
+    # given this connection remembers a head that is no longer the chain's
+    with transaction.atomic():
+        first = audit.record(salesperson, "test.first", salesperson)
+    AuditChainHead.objects.filter(pk=1).update(last_seq=first.seq)  # unchanged: a control
+    connection.orderflow_audit_head = (first.seq - 1, "f" * 64)
+
+    # when an event is recorded
+    with transaction.atomic():
+        second = audit.record(salesperson, "test.second", salesperson)
+
+    # then it was chained to the real head
+    assert (second.seq, second.prev_hash) == (first.seq + 1, first.hash)
+    assert verify_chain().ok
