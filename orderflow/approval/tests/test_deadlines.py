@@ -30,23 +30,17 @@ from orderflow.notifications.models import Notification
 from orderflow.orders.tests.support import make_order, put_in_state
 from orderflow.testing.factories import make_user
 from orderflow.workcal.services import Deadlines, deadlines_for
-from orderflow.workcal.tests.support import at, golden_week
+from orderflow.workcal.tests.support import (  # noqa: F401 (english_titles: a fixture)
+    NOTHING,
+    at,
+    counts,
+    english_titles,
+    golden_week,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_titles")]
 
 ACTIVATED = at(9, 30, 16)
-NOTHING = {"reminded": 0, "escalated_head": 0, "escalated_leader": 0, "failed": 0}
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Recipients read English here: exact titles, whatever the translation says."""
-    settings.LANGUAGE_CODE = "en"
-
-
-def counts(reminded=0, head=0, leader=0):
-    return {"reminded": reminded, "escalated_head": head, "escalated_leader": leader,
-            "failed": 0}
 
 
 @pytest.fixture

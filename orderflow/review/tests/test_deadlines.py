@@ -35,23 +35,17 @@ from orderflow.review.tests.support import (
 )
 from orderflow.testing.factories import department, make_user
 from orderflow.workcal.services import Deadlines, deadlines_for
-from orderflow.workcal.tests.support import at, golden_week
+from orderflow.workcal.tests.support import (  # noqa: F401 (english_titles: a fixture)
+    NOTHING,
+    at,
+    counts,
+    english_titles,
+    golden_week,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_titles")]
 
 SENT = at(9, 30, 9)
-NOTHING = {"reminded": 0, "escalated_head": 0, "escalated_leader": 0, "failed": 0}
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Recipients read English here: exact titles, whatever the translation says."""
-    settings.LANGUAGE_CODE = "en"
-
-
-def counts(reminded=0, head=0, leader=0):
-    return {"reminded": reminded, "escalated_head": head, "escalated_leader": leader,
-            "failed": 0}
 
 
 @pytest.fixture
