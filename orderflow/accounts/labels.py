@@ -28,4 +28,5 @@ ROLE_LABELS = {
     Role.DIVISION_LEADER: _("Division leader"),
     Role.GENERAL_MANAGER: _("General manager"),
     Role.SYSTEM_ADMIN: _("System administrator"),
+    Role.SEAL_KEEPER: _("Seal keeper"),
 }

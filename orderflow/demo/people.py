@@ -30,7 +30,9 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     *_dept_logins(Dept.TECHNOLOGY, "technology"),
     *_dept_logins(Dept.QUALITY, "quality"),
     *_dept_logins(Dept.PROCUREMENT, "procurement"),
-    *_dept_logins(Dept.FINANCE, "finance"),
+    DemoLogin("finance1", Dept.FINANCE, (Role.STAFF,)),
+    # The Finance head also keeps the company seal (issues sealed prints, P4.2.1).
+    DemoLogin("financehead", Dept.FINANCE, (Role.DEPT_HEAD, Role.SEAL_KEEPER)),
     *_dept_logins(Dept.LOGISTICS, "logistics"),
     *_dept_logins(Dept.ARCHIVE, "archive"),
     DemoLogin("leader", Dept.MANAGEMENT, (Role.DIVISION_LEADER,)),
@@ -40,7 +42,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 
 _ROLE_NAMES = {Role.STAFF: "staff", Role.DEPT_HEAD: "department head",
                Role.DIVISION_LEADER: "division leader", Role.GENERAL_MANAGER: "general manager",
-               Role.SYSTEM_ADMIN: "system admin (Django admin)"}
+               Role.SYSTEM_ADMIN: "system admin (Django admin)",
+               Role.SEAL_KEEPER: "seal keeper"}
 
 
 def logins_table() -> str:

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "orderflow.workcal",
     "orderflow.review",
     "orderflow.approval",
+    "orderflow.release",
     "orderflow.web",
     "orderflow.api",
 ]

@@ -22,6 +22,7 @@ class Role(StrEnum):
     DIVISION_LEADER = "division_leader"
     GENERAL_MANAGER = "general_manager"
     SYSTEM_ADMIN = "system_admin"
+    SEAL_KEEPER = "seal_keeper"          # P4.2.1 keeps the company seal: issues sealed prints
 
 
 # Chinese names as the policy writes them; the UI translates the English labels.

@@ -1,0 +1,1 @@
+"""Release writes (P4.2)."""
