@@ -4,12 +4,14 @@ from django.urls import include, path
 
 from orderflow.api.urls import api
 from orderflow.web.views import accounts as account_views
+from orderflow.web.views import verify as verify_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     *account_views.urlpatterns,
+    *verify_views.urlpatterns,   # public: checks a paper copy against the system (P4.2.1)
     path("", include("orderflow.web.urls")),
 ]
 

@@ -1,6 +1,6 @@
 """Every router of the API, registered in one place."""
 
-from . import accounts, approval, config, inbox, leads, masterdata, orders, review
+from . import accounts, approval, config, inbox, leads, masterdata, orders, release, review
 
 
 def register_routers(api):
@@ -12,6 +12,9 @@ def register_routers(api):
     # /review-reports, /approval-tasks, /delegations: mounted at the root like masterdata.
     api.add_router("/", review.router)
     api.add_router("/", approval.router)
+    # Release (P4.2): /orders/{id}/work-packages|prints|customer-confirmations,
+    # /work-packages, /workspace, /prints, /config/release-routes etc.
+    api.add_router("/", release.router)
     api.add_router("/inbox", inbox.router)
     api.add_router("/config", config.router)
     return api

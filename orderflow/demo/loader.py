@@ -19,6 +19,7 @@ from .company import create_customers, create_products
 from .leads import create_leads
 from .orders import OrderMaker, plan_orders
 from .people import create_people
+from .profile import create_profile
 from .review import advance_reviews, at
 
 DEFAULT_SEED = 20260
@@ -65,6 +66,7 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Demo
             leads = create_leads(rng, fake, users, customers, to_convert=to_convert)
             maker = OrderMaker(rng, users, products)
             create_calendar(actor=users["admin"])
+            create_profile(actor=users["admin"])
             for plan in plan_orders(rng, orders, customers, leads):
                 maker.run(plan)
         advance_reviews(rng, users, since=history_until, until=now)

@@ -137,6 +137,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 ORDERFLOW_DEFAULT_TAX_RATE = "0.13"
 ORDERFLOW_CURRENCY = "CNY"
 ORDERFLOW_PAGE_SIZE = 25
+# Where people reach the system from outside: printed orders carry a QR code of
+# <this>/verify/<code>/ (P4.2.1). Empty: a relative address.
+ORDERFLOW_PUBLIC_URL = os.environ.get("ORDERFLOW_PUBLIC_URL", "http://127.0.0.1:8000")
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "orderflow@localhost")

@@ -7,6 +7,7 @@ from .views import (
     masterdata,
     notifications,
     orders,
+    release,
     review,
     workbench,
 )
@@ -17,6 +18,7 @@ urlpatterns = [
     *inbox.urlpatterns,
     *orders.urlpatterns,
     *review.urlpatterns,
+    *release.urlpatterns,
     *approval.urlpatterns,
     *leads.urlpatterns,
     *masterdata.urlpatterns,

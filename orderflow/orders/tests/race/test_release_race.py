@@ -1,0 +1,80 @@
+"""Two departments complete the last two work packages at the same instant (P5).
+
+Real threads, each with its own connection, committing for real: every package action
+locks the order row first and counts the undone packages under that lock, so the order
+becomes executed exactly once, by whichever commits second.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from orderflow.accounts.models import User
+from orderflow.audit.models import AuditEvent
+from orderflow.audit.selectors import verify_chain
+from orderflow.orders.domain.lifecycle import State
+from orderflow.orders.models import Order
+from orderflow.release.models import WorkPackage
+from orderflow.release.services import package_complete, package_start
+from orderflow.release.tests.test_release import members, released_order
+
+pytestmark = [
+    pytest.mark.race,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="row locks and real concurrent writers need PostgreSQL"),
+]
+
+
+def test_two_departments_complete_the_last_packages_at_once(salesperson, sales_head,
+                                                            customer, products):
+    # given an order in execution with two packages, both in progress
+    people = members("production", "quality")
+    order = released_order(salesperson, customer, products, sales_head,
+                           departments=["production", "quality"])
+    packages = {code: WorkPackage.objects.get(order=order, department__code=code).pk
+                for code in people}
+    for code, user in people.items():
+        package_start(package_id=packages[code], actor=user)
+    assert Order.objects.get(pk=order.pk).status == State.IN_EXECUTION
+
+    # when both departments complete their package at the same instant
+    codes = list(people)
+    outcome = _race([people[c] for c in codes],
+                    lambda user, i: package_complete(package_id=packages[codes[i]], actor=user))
+
+    # then both succeed and the order became executed exactly once
+    assert all(isinstance(r, WorkPackage) for r in outcome), outcome
+    assert sorted(WorkPackage.objects.filter(order=order).values_list("status", flat=True)) \
+        == ["done", "done"]
+    assert Order.objects.get(pk=order.pk).status == State.EXECUTED
+    assert AuditEvent.objects.filter(object_id=str(order.pk),
+                                     action="order.complete_execution").count() == 1
+    assert verify_chain().ok
+
+
+def _race(people, work) -> list:
+    """One thread per person started at the same instant, each with its own connection
+    and user object; work(user, i) in each; results or exceptions."""
+    barrier = threading.Barrier(len(people))
+    results: list = [None] * len(people)
+
+    def worker(i):
+        try:
+            user = User.objects.get(pk=people[i].pk)
+            barrier.wait(timeout=10)
+            try:
+                results[i] = work(user, i)
+            except Exception as exc:  # the outcome is what the test inspects
+                results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(people))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
+    return results
