@@ -20,6 +20,7 @@ from .leads import create_leads
 from .orders import OrderMaker, plan_orders
 from .people import create_people
 from .profile import create_profile
+from .release import release_some
 from .review import advance_reviews, at
 
 DEFAULT_SEED = 20260
@@ -70,6 +71,7 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Demo
             for plan in plan_orders(rng, orders, customers, leads):
                 maker.run(plan)
         advance_reviews(rng, users, since=history_until, until=now)
+        release_some(users)
         delegation_create(actor=users["financehead"], deputy_id=users["finance1"].pk,
                           starts_on=clock.today() + dt.timedelta(days=7),
                           ends_on=clock.today() + dt.timedelta(days=11),

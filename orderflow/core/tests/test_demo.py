@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 REVIEW_STATES = {State.IN_REVIEW, State.REVIEW_FAILED, State.IN_APPROVAL,
                  State.APPROVAL_REJECTED, State.AWAITING_SIGNOFF, State.APPROVED}
+RELEASE_STATES = {State.RELEASED, State.IN_EXECUTION}
 INTAKE_STATES = {State.DRAFT, State.AWAITING_CUSTOMER, State.ESCALATED, State.CHECKED,
                  State.DECLINED, State.CANCELLED}
 
@@ -53,7 +54,7 @@ def test_demo_company_has_every_department_role_and_intake_state():
     assert Order.objects.count() == 30
     statuses = set(Order.objects.values_list("status", flat=True))
     assert INTAKE_STATES - {State.CHECKED} <= statuses
-    assert statuses - INTAKE_STATES <= REVIEW_STATES
+    assert statuses - INTAKE_STATES <= REVIEW_STATES | RELEASE_STATES
     numbers = sorted(int(n[-6:]) for n in Order.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 31))
     assert Escalation.objects.filter(decision="declined").count() == Order.objects.filter(
@@ -145,6 +146,14 @@ def test_demo_has_reviews_and_approvals_at_every_stage_with_reports_and_calendar
     # every issued report has its PDF; every approved order its signature
     assert ReviewReport.objects.exists()
     assert not ReviewReport.objects.filter(file="").exists()
-    assert SignOff.objects.count() == Order.objects.filter(status=State.APPROVED).count()
+    assert SignOff.objects.count() == Order.objects.filter(
+        status__in={State.APPROVED} | RELEASE_STATES).count()
+    # released orders (P4.2): departments at work, a sealed original printed for each
+    from orderflow.release.models import OrderPrint
+
+    assert RELEASE_STATES <= statuses
+    released = Order.objects.filter(status__in=RELEASE_STATES)
+    assert OrderPrint.objects.filter(order__in=released, sealed=True, copy_number=0
+                                     ).count() == released.count()
     # the 2026 public holidays and make-up workdays (调休) are in the calendar
     assert CalendarDay.objects.filter(date__year=2026, kind="workday").count() == 6

@@ -49,7 +49,8 @@ def members(*codes):
 
 
 def test_release_creates_one_planned_package_per_route_department(
-        salesperson, sales_head, customer, products):
+        salesperson, sales_head, customer, products, settings):
+    settings.LANGUAGE_CODE = "en"  # recipients read the English title
     # given an approved order with a special requirement and a member in two departments
     people = members("production", "quality")
     requirement = {"kind": "packaging", "description": "木箱包装，防潮"}
