@@ -42,6 +42,8 @@ EVENT_LABELS = {
     "approval.signed": gettext_lazy("Signed off"),
     "approval.stage_overdue": gettext_lazy("Approval step overdue"),
     "approval.escalated_to_leader": gettext_lazy("Overdue step escalated to the division leader"),
+    "order.printed": gettext_lazy("Order printed"),
+    "release.customer_confirmed": gettext_lazy("Customer confirmed receipt"),
 }
 
 
