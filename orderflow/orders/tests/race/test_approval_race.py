@@ -4,7 +4,7 @@ Real threads, each with its own database connection, committing for real: the or
 lock taken first by every approval act serialises them, so exactly one approval counts.
 """
 
-import threading
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -19,6 +19,7 @@ from orderflow.audit.selectors import verify_chain
 from orderflow.core.errors import Conflict, TransitionNotAllowed
 from orderflow.orders.domain.lifecycle import State
 from orderflow.testing.factories import make_user
+from orderflow.testing.race import race
 
 pytestmark = [
     pytest.mark.race,
@@ -66,26 +67,8 @@ def test_two_approvers_of_an_any_one_step_at_once(salesperson, sales_head, custo
 
 
 def _race(people, work) -> list:
-    """Start one thread per person at the same instant, each with its own connection and
-    its own user object; work(user, i) in each; results or exceptions."""
-    barrier = threading.Barrier(len(people))
-    results: list = [None] * len(people)
+    """One thread per person, each with its own user object; work(user, i) in each."""
+    def job(i):
+        return work(User.objects.get(pk=people[i].pk), i)
 
-    def worker(i):
-        try:
-            user = User.objects.get(pk=people[i].pk)
-            barrier.wait(timeout=10)
-            try:
-                results[i] = work(user, i)
-            except Exception as exc:  # the outcome is what the test inspects
-                results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(people))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
-    return results
+    return race([partial(job, i) for i in range(len(people))])

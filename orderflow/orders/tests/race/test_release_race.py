@@ -5,7 +5,7 @@ locks the order row first and counts the undone packages under that lock, so the
 becomes executed exactly once, by whichever commits second.
 """
 
-import threading
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -18,6 +18,7 @@ from orderflow.orders.models import Order
 from orderflow.release.models import WorkPackage
 from orderflow.release.services import package_complete, package_start
 from orderflow.release.tests.test_release import members, released_order
+from orderflow.testing.race import race
 
 pytestmark = [
     pytest.mark.race,
@@ -55,26 +56,8 @@ def test_two_departments_complete_the_last_packages_at_once(salesperson, sales_h
 
 
 def _race(people, work) -> list:
-    """One thread per person started at the same instant, each with its own connection
-    and user object; work(user, i) in each; results or exceptions."""
-    barrier = threading.Barrier(len(people))
-    results: list = [None] * len(people)
+    """One thread per person, each with its own user object; work(user, i) in each."""
+    def job(i):
+        return work(User.objects.get(pk=people[i].pk), i)
 
-    def worker(i):
-        try:
-            user = User.objects.get(pk=people[i].pk)
-            barrier.wait(timeout=10)
-            try:
-                results[i] = work(user, i)
-            except Exception as exc:  # the outcome is what the test inspects
-                results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(people))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
-    return results
+    return race([partial(job, i) for i in range(len(people))])

@@ -1,7 +1,6 @@
 """Concurrency on PostgreSQL: the last two opinions given at the same instant conclude
 the review exactly once (the order row lock serialises opinions and conclusion)."""
 
-import threading
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from orderflow.audit.selectors import verify_chain
 from orderflow.orders.domain.lifecycle import State
 from orderflow.review.models import ReviewOpinion, ReviewReport
 from orderflow.review.tests.support import give, ordinary_rule, started_review
+from orderflow.testing.race import race
 
 pytestmark = [
     pytest.mark.race,
@@ -22,27 +22,6 @@ pytestmark = [
 ]
 
 
-def _race(jobs) -> list:
-    """Run each job(i) in its own thread and connection, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = jobs[i]()
-        except Exception as exc:  # the outcome is what the test inspects
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
-    return results
 
 
 def test_the_last_two_opinions_at_once_conclude_the_review_once(org, customer, products):
@@ -57,7 +36,7 @@ def test_the_last_two_opinions_at_once_conclude_the_review_once(org, customer, p
         return lambda: give(review, dept, User.objects.get(pk=last[dept]))
 
     # when Procurement and Finance give them at the same moment
-    results = _race([job("procurement"), job("finance")])
+    results = race([job("procurement"), job("finance")])
     # then both are given, and the review concluded exactly once
     assert all(isinstance(r, ReviewOpinion) for r in results), results
     review.refresh_from_db()
