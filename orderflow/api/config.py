@@ -13,17 +13,17 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from orderflow.accounts.labels import DEPT_LABELS
-from orderflow.accounts.permissions import is_system_admin
 from orderflow.approval import selectors as approval_selectors
 from orderflow.approval.services import chain_save
 from orderflow.core import clock
-from orderflow.core.errors import NotFound, NotPermitted
+from orderflow.core.errors import NotFound
 from orderflow.review import services as review_services
 from orderflow.review.models import MajorOrderRule, ReviewRoute, ReviewTimeLimit
 from orderflow.workcal import selectors as workcal_selectors
 from orderflow.workcal import services as workcal_services
 
 from .schemas import ERRORS, LooseDecimal, LooseId, UserRef
+from .schemas_config import RouteIn, RouteOut, Stamped, require_admin, route_or_404
 
 router = Router(tags=["configuration"])
 
@@ -31,55 +31,14 @@ Flag = bool | int | str | None
 LooseInt = int | str | None
 
 
-def _admin(request):
-    """The current user if a system administrator; NotPermitted (403) otherwise."""
-    if not is_system_admin(request.auth):
-        raise NotPermitted()
-    return request.auth
-
-
-class _Stamped(Schema):
-    updated_at: dt.datetime | None
-    updated_by: UserRef | None
-
-
 # Review departments per order type (P3.1.1)
-
-
-class RouteOut(_Stamped):
-    order_type: str
-    order_type_label: str
-    departments: list[str] = Field(description="Department codes, in review order.")
-    department_labels: list[str]
-
-    @staticmethod
-    def resolve_order_type_label(obj) -> str:
-        return str(obj.get_order_type_display())
-
-    @staticmethod
-    def resolve_department_labels(obj) -> list[str]:
-        return [str(DEPT_LABELS.get(code, code)) for code in obj.departments]
-
-
-class RouteIn(Schema):
-    departments: list[str] | None = Field(None, description="e.g. [\"technology\", "
-                                          "\"production\", \"quality\", \"procurement\", "
-                                          "\"finance\"]")
-
-
-def _route(order_type: str) -> ReviewRoute:
-    route = ReviewRoute.objects.select_related("updated_by").filter(
-        order_type=order_type).first()
-    if route is None:
-        raise NotFound(_("Unknown order type."))
-    return route
 
 
 @router.get("/review-routes", response={200: list[RouteOut], **ERRORS},
             summary="Reviewing departments of every order type",
             description="Which departments review an order of each type (P3.1.1).")
 def list_routes(request):
-    _admin(request)
+    require_admin(request)
     return list(ReviewRoute.objects.select_related("updated_by"))
 
 
@@ -88,8 +47,8 @@ def list_routes(request):
             description="404 for an unknown order type (standard, customised, sample, "
             "service).")
 def get_route(request, order_type: str):
-    _admin(request)
-    return _route(order_type)
+    require_admin(request)
+    return route_or_404(ReviewRoute, order_type)
 
 
 @router.put("/review-routes/{order_type}", response={200: RouteOut, **ERRORS},
@@ -99,13 +58,13 @@ def get_route(request, order_type: str):
 def set_route(request, order_type: str, payload: RouteIn):
     route = review_services.review_route_set(actor=request.auth, order_type=order_type,
                                              departments=payload.departments)
-    return _route(route.order_type)
+    return route_or_404(ReviewRoute, route.order_type)
 
 
 # Time limits (P3.3.2)
 
 
-class TimeLimitOut(_Stamped):
+class TimeLimitOut(Stamped):
     department: str
     department_label: str
     hours: int = Field(description="Working hours to give the opinion.")
@@ -144,7 +103,7 @@ def _limit(department: str) -> ReviewTimeLimit:
             description="Each reviewing department's limit for its opinion, in working "
             "hours, with its reminder and escalation settings (P3.3.2).")
 def list_time_limits(request):
-    _admin(request)
+    require_admin(request)
     return list(_limits())
 
 
@@ -152,7 +111,7 @@ def list_time_limits(request):
             summary="A department's review time limit",
             description="404 for a department that does not review.")
 def get_time_limit(request, department: str):
-    _admin(request)
+    require_admin(request)
     return _limit(department)
 
 
@@ -169,7 +128,7 @@ def set_time_limit(request, department: str, payload: TimeLimitIn):
 # Major-order rule (P3.1.2)
 
 
-class MajorRuleOut(_Stamped):
+class MajorRuleOut(Stamped):
     amount_threshold: Decimal | None = Field(description="Amount with tax at or above which "
                                              "an order is major; null: not a criterion.")
     customised: bool
@@ -194,7 +153,7 @@ def _rule() -> MajorOrderRule:
             description="Any criterion switched on and met makes the order major: its "
             "review is a panel chaired by the division leader (P3.1.2).")
 def get_major_rule(request):
-    _admin(request)
+    require_admin(request)
     return _rule()
 
 
@@ -231,7 +190,7 @@ class CalendarDayIn(Schema):
             description="The days that differ from the weekly pattern; deadlines are "
             "counted in working hours on this calendar (P3.3.2).")
 def list_calendar(request, year: int | None = Query(None, ge=1900, le=9999)):
-    _admin(request)
+    require_admin(request)
     return workcal_selectors.calendar_days(year or clock.today().year)
 
 
@@ -252,7 +211,7 @@ def delete_calendar_day(request, date: str):
     return Status(204, None)
 
 
-class ScheduleOut(_Stamped):
+class ScheduleOut(Stamped):
     morning_start: dt.time
     morning_end: dt.time
     afternoon_start: dt.time
@@ -272,7 +231,7 @@ class ScheduleIn(Schema):
             summary="The working day", description="Two working periods and the working "
             "weekdays (P3.3.2).")
 def get_schedule(request):
-    _admin(request)
+    require_admin(request)
     return workcal_selectors.schedule()
 
 
@@ -312,7 +271,7 @@ class StepOut(Schema):
         return str(obj.get_mode_display())
 
 
-class ChainOut(_Stamped):
+class ChainOut(Stamped):
     subject_kind: str
     name: str
     steps: list[StepOut]
@@ -366,7 +325,7 @@ class ConditionFieldOut(Schema):
             "customer rating, order type) and the operators each allows; a step applies "
             "only when all its conditions hold, otherwise it is skipped (P4.1.1).")
 def condition_fields(request):
-    _admin(request)
+    require_admin(request)
     return approval_selectors.condition_fields()
 
 
@@ -383,7 +342,7 @@ def _chain(subject_kind: str):
             description="One chain per kind of subject (`order` now; change and "
             "cancellation requests later), its steps in order (P4.1.1).")
 def list_chains(request):
-    _admin(request)
+    require_admin(request)
     return approval_selectors.chains()
 
 
@@ -391,7 +350,7 @@ def list_chains(request):
             summary="One approval chain",
             description="404 if no chain is configured for the subject.")
 def get_chain(request, subject_kind: str):
-    _admin(request)
+    require_admin(request)
     return _chain(subject_kind)
 
 

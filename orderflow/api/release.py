@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from orderflow.accounts.permissions import is_system_admin
-from orderflow.core.errors import NotFound, NotPermitted, ValidationFailed
+from orderflow.core.errors import NotFound, ValidationFailed
 from orderflow.release import selectors, services
 from orderflow.release.domain.packages import TEMPLATE_PLACEHOLDERS
 from orderflow.release.models import (
@@ -28,6 +27,7 @@ from orderflow.release.services.printing import company_profile_update, order_pr
 
 from .review import visible_order
 from .schemas import ERRORS, ErrorOut
+from .schemas_config import RouteIn, RouteOut, require_admin, route_or_404
 from .schemas_release import (
     BlockIn,
     CompanyProfileOut,
@@ -37,8 +37,6 @@ from .schemas_release import (
     EmailTemplateOut,
     PrintIn,
     PrintOut,
-    ReleaseRouteIn,
-    ReleaseRouteOut,
     WorkPackageOut,
     WorkspaceItemOut,
 )
@@ -183,35 +181,21 @@ def list_confirmations(request, order_id: int):
 
 # Configuration (P11)
 
-def _admin(request):
-    if not is_system_admin(request.auth):
-        raise NotPermitted()
-    return request.auth
-
-
-def _route(order_type: str) -> ReleaseRoute:
-    route = ReleaseRoute.objects.select_related("updated_by").filter(
-        order_type=order_type).first()
-    if route is None:
-        raise NotFound(_("Unknown order type."))
-    return route
-
-
-@router.get("/config/release-routes", response={200: list[ReleaseRouteOut], **ERRORS},
+@router.get("/config/release-routes", response={200: list[RouteOut], **ERRORS},
             summary="Release departments of every order type",
             description="Which departments get a work package when an order is released.")
 def list_release_routes(request):
-    _admin(request)
+    require_admin(request)
     return list(ReleaseRoute.objects.select_related("updated_by"))
 
 
-@router.put("/config/release-routes/{order_type}", response={200: ReleaseRouteOut, **ERRORS},
+@router.put("/config/release-routes/{order_type}", response={200: RouteOut, **ERRORS},
             summary="Set the release departments of an order type",
             description="Applies to orders released afterwards.")
-def set_release_route(request, order_type: str, payload: ReleaseRouteIn):
+def set_release_route(request, order_type: str, payload: RouteIn):
     route = services.release_route_set(actor=request.auth, order_type=order_type,
                                        departments=payload.departments)
-    return _route(route.order_type)
+    return route_or_404(ReleaseRoute, route.order_type)
 
 
 def _email_template(template) -> dict:
@@ -230,7 +214,7 @@ def _stored_template():
             summary="The email to the customer after release",
             description="Subject and body with {placeholders} (P4.2.2).")
 def get_email_template(request):
-    _admin(request)
+    require_admin(request)
     return _email_template(_stored_template())
 
 
@@ -258,7 +242,7 @@ def _profile() -> CompanyProfile:
 @router.get("/config/company-profile", response={200: CompanyProfileOut, **ERRORS},
             summary="The company profile (letterhead and seal of the printed order)")
 def get_company(request):
-    _admin(request)
+    require_admin(request)
     return _profile()
 
 
@@ -274,7 +258,7 @@ def set_company(request, payload: CompanyIn):
 @router.post("/config/company-profile/seal", response={200: CompanyProfileOut, **ERRORS},
              summary="Upload the company seal (multipart: file; PNG or SVG, at most 512 KB)")
 def set_seal(request, file: File[UploadedFile | None] = None):
-    _admin(request)
+    require_admin(request)
     if file is None:
         raise ValidationFailed({"file": [_("Choose the seal image to upload.")]})
     current = _profile()

@@ -5,11 +5,11 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from orderflow.accounts.labels import DEPT_LABELS
 from orderflow.core import clock
 from orderflow.release.domain.packages import is_late
 
 from .schemas import UserRef
+from .schemas_config import Stamped
 from .schemas_review import DepartmentRef, OrderRef
 
 # Work packages (P4.2.1, P5)
@@ -123,32 +123,7 @@ class ConfirmationOut(Schema):
 # Configuration (P11)
 
 
-class _Stamped(Schema):
-    updated_at: dt.datetime | None
-    updated_by: UserRef | None
-
-
-class ReleaseRouteOut(_Stamped):
-    order_type: str
-    order_type_label: str
-    departments: list[str] = Field(description="Department codes that get a work package.")
-    department_labels: list[str]
-
-    @staticmethod
-    def resolve_order_type_label(obj) -> str:
-        return str(obj.get_order_type_display())
-
-    @staticmethod
-    def resolve_department_labels(obj) -> list[str]:
-        return [str(DEPT_LABELS.get(code, code)) for code in obj.departments]
-
-
-class ReleaseRouteIn(Schema):
-    departments: list[str] | None = Field(None, description="e.g. [\"production\", "
-                                          "\"procurement\", \"quality\", \"logistics\"]")
-
-
-class EmailTemplateOut(_Stamped):
+class EmailTemplateOut(Stamped):
     subject: str
     body: str
     placeholders: list[str]
@@ -159,7 +134,7 @@ class EmailTemplateIn(Schema):
     body: str | None = None
 
 
-class CompanyProfileOut(_Stamped):
+class CompanyProfileOut(Stamped):
     name: str
     name_en: str
     address: str

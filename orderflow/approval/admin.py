@@ -4,18 +4,9 @@ the approval services."""
 
 from django.contrib import admin
 
+from orderflow.core.admin import ReadOnly
+
 from .models import ApprovalChain, ApprovalRequest, ApprovalStage, ApprovalStep, SignOff
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StepInline(ReadOnly, admin.TabularInline):

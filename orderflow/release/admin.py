@@ -4,6 +4,8 @@ confirmations only through the release services."""
 
 from django.contrib import admin
 
+from orderflow.core.admin import ReadOnly
+
 from .models import (
     CompanyProfile,
     CustomerConfirmation,
@@ -12,17 +14,6 @@ from .models import (
     ReleaseRoute,
     WorkPackage,
 )
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReleaseRoute)

@@ -3,24 +3,13 @@ services (the review screens and API), so the admin neither adds, changes nor de
 
 from django.contrib import admin
 
+from orderflow.core.admin import ReadOnly
+
 from .models import Review, ReviewOpinion, ReviewReport
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["order", "round", "status", "is_major", "chair", "started_at",
                     "conclusion", "concluded_at"]
     list_filter = ["status", "is_major", "conclusion"]
@@ -29,7 +18,7 @@ class ReviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReviewOpinion)
-class ReviewOpinionAdmin(ReadOnlyAdmin):
+class ReviewOpinionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["review", "department", "status", "reviewer", "on_behalf_of", "due_at",
                     "submitted_at", "conclusion"]
     list_filter = ["status", "department", "conclusion"]
@@ -38,7 +27,7 @@ class ReviewOpinionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReviewReport)
-class ReviewReportAdmin(ReadOnlyAdmin):
+class ReviewReportAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["number", "conclusion", "issued_at", "issued_by", "rendered_at"]
     list_filter = ["conclusion"]
     list_select_related = ["issued_by"]
