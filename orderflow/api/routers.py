@@ -1,6 +1,22 @@
 """Every router of the API, registered in one place."""
 
-from . import accounts, approval, config, inbox, leads, masterdata, orders, release, review
+from . import (
+    accounts,
+    approval,
+    config,
+    execution_finance,
+    execution_logistics,
+    execution_procurement,
+    execution_production,
+    execution_quality,
+    execution_technology,
+    inbox,
+    leads,
+    masterdata,
+    orders,
+    release,
+    review,
+)
 
 
 def register_routers(api):
@@ -15,6 +31,10 @@ def register_routers(api):
     # Release (P4.2): /orders/{id}/work-packages|prints|customer-confirmations,
     # /work-packages, /workspace, /prints, /config/release-routes etc.
     api.add_router("/", release.router)
+    # Execution (P5): /orders/{id}/production-tasks, /purchase-contracts, /shipments, ...
+    for module in (execution_production, execution_procurement, execution_quality,
+                   execution_technology, execution_logistics, execution_finance):
+        api.add_router("/", module.router)
     api.add_router("/inbox", inbox.router)
     api.add_router("/config", config.router)
     return api

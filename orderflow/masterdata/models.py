@@ -88,3 +88,27 @@ class Product(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class Supplier(models.Model):
+    """A supplier (P5.2.1): master data for purchase contracts."""
+
+    code = models.CharField(_("supplier code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    tax_id = models.CharField(_("tax ID"), max_length=32, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    categories = models.CharField(_("what they supply"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "orderflow.review",
     "orderflow.approval",
     "orderflow.release",
+    "orderflow.execution",
     "orderflow.web",
     "orderflow.api",
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from orderflow.accounts.models import User
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed
+from orderflow.core.errors import Conflict, NotFound, NotPermitted, TransitionNotAllowed
 from orderflow.core.validation import Errors
 from orderflow.notifications.services import notify
 from orderflow.orders.domain.lifecycle import State
@@ -20,6 +20,10 @@ from ..models import PackageStatus, WorkPackage
 from ..permissions import package_authority
 
 MAX_REASON = 2000
+# P5: what a department must have finished before its package can be done, per department
+# code: guard(package) -> reasons it cannot be done yet (empty: it can). Registered by the
+# execution app (e.g. Logistics: everything shipped and delivered).
+COMPLETION_GUARDS: dict[str, object] = {}
 _WORKING_ORDER_STATES = (State.RELEASED, State.IN_EXECUTION)
 _STATE_LABELS = dict(PackageStatus.choices)
 
@@ -55,6 +59,12 @@ def _act(package_id: int, actor, action: PackageAction, *, reason: str = "") -> 
         state = _STATE_LABELS.get(package.status, package.status)
         raise TransitionNotAllowed(_("This is not possible while the package is “%(state)s”.")
                                    % {"state": state}) from exc
+    if action == PackageAction.COMPLETE:
+        guard = COMPLETION_GUARDS.get(package.department.code)
+        reasons = guard(package) if guard else []
+        if reasons:
+            raise Conflict(_("%(dept)s cannot finish yet: %(reasons)s")
+                           % {"dept": package.department.name, "reasons": "；".join(reasons)})
     from_state = package.status
     _write(package, to_state, action, actor, reason)
     principal = User.objects.get(pk=on_behalf_of_id) if on_behalf_of_id else None

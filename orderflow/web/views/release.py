@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orderflow.accounts.domain.organisation import Role
 from orderflow.accounts.labels import DEPT_LABELS
+from orderflow.execution.selectors.overview import execution_summaries
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import OrderType
 from orderflow.orders.permissions import is_order_owner
@@ -67,8 +68,10 @@ def release_context(user, order, **forms) -> dict:
     """The order page's release panels: packages, print log, confirmations (P4.2)."""
     released = order.status not in NOT_RELEASED
     packages = _mark_packages(selectors.packages_for(user, order)) if released else []
+    summaries = execution_summaries(order, packages) if packages else {}
     for package in packages:
         package.errors = forms.get("package_errors", {}).get(package.pk)
+        package.summary = summaries.get(package.pk)
     printable = order.status in PRINTABLE_STATES
     confirmations = list(order.customer_confirmations.select_related("recorded_by")) \
         if released else []
@@ -121,6 +124,8 @@ def package_move(request, order_id: int, package_id: int, move: str):
                       package_errors={package_id: errors} if errors else {})
     for msgs in errors.values():
         messages.error(request, " ".join(msgs))
+    if request.POST.get("next") == "package":  # from the work-package page (P5)
+        return redirect("web:package_page", package_id)
     return redirect("web:order_detail", order_id)
 
 

@@ -1,0 +1,5 @@
+"""Finance execution API (P5)."""
+
+from ninja import Router
+
+router = Router(tags=["execution"])

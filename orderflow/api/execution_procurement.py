@@ -1,0 +1,5 @@
+"""Procurement execution API (P5)."""
+
+from ninja import Router
+
+router = Router(tags=["execution"])

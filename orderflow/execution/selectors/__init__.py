@@ -1,0 +1,1 @@
+"""Execution reads (P5), one module per department."""

@@ -1,0 +1,3 @@
+"""Finance execution reads (P5)."""
+
+DEPT = "finance"

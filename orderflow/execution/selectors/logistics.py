@@ -1,0 +1,3 @@
+"""Logistics execution reads (P5)."""
+
+DEPT = "logistics"

@@ -1,0 +1,3 @@
+"""Procurement execution reads (P5)."""
+
+DEPT = "procurement"

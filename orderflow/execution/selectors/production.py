@@ -1,0 +1,3 @@
+"""Production execution reads (P5)."""
+
+DEPT = "production"

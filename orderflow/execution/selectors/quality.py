@@ -1,0 +1,3 @@
+"""Quality execution reads (P5)."""
+
+DEPT = "quality"

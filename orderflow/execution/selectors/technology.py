@@ -1,0 +1,3 @@
+"""Technology execution reads (P5)."""
+
+DEPT = "technology"

@@ -1,0 +1,4 @@
+"""Procurement pages of the work-package page (P5). Every write goes through
+orderflow.execution.services.procurement."""
+
+urlpatterns = []
