@@ -45,3 +45,12 @@ def pytest_collection_modifyitems(config, items):
                 not marker.kwargs.get("serialized_rollback"):
             raise pytest.UsageError(
                 f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
+
+
+@pytest.fixture
+def without_completion_guards(monkeypatch):
+    """For tests of the work-package state machine itself (P5): a department may complete
+    its package without its execution records (the guards are tested in execution)."""
+    from orderflow.release.services import packages
+
+    monkeypatch.setattr(packages, "COMPLETION_GUARDS", {})

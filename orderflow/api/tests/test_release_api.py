@@ -81,6 +81,7 @@ def test_the_sales_head_releases_through_the_order_action(salesperson, sales_hea
     assert [p["actions"] for p in packages] == [["start", "block"], []]
 
 
+@pytest.mark.usefixtures("without_completion_guards")
 def test_start_block_unblock_complete(released, production):
     api, pkg = Api(production), package(released, "production")
 

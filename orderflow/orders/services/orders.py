@@ -137,7 +137,11 @@ def order_update(*, order_id: int, actor, expected_version: int | None = None,
     order.version += 1
     order.save()
     for model in (OrderLine, PaymentInstalment, SpecialRequirement):
-        model.objects.filter(order=order).delete()
+        # One DELETE each, without Django's per-relation PROTECT look-ups: an order is
+        # editable only before release, so no execution record (P5) refers to its lines
+        # yet; were one to, the database's foreign key would still refuse the delete.
+        rows = model.objects.filter(order=order)
+        rows._raw_delete(rows.db)
     _write_children(order, content)
     audit.record(actor, "order.updated", order, data={"changes": changes})
     if is_approval_bound(order.status) and any(map(is_commercial_change, changes)):

@@ -134,6 +134,7 @@ def test_the_first_start_puts_the_order_in_execution(order, people):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("without_completion_guards")
 def test_the_last_package_done_makes_the_order_executed(order, people, salesperson):
     for code in ("production", "quality"):
         package_start(package_id=package_of(order, code).pk, actor=people[code])
@@ -276,3 +277,25 @@ def test_packages_for_and_package_for(order, people, salesperson):
     outsider = make_user(Dept.SALES, Role.STAFF, username="other_sales")
     with pytest.raises(NotFound):
         package_for(outsider, listed[0].pk)
+
+
+def test_a_department_with_unfinished_records_cannot_complete(order, people, monkeypatch):
+    """P5: completing asks the department's guard (registered by execution) under the
+    order lock; its reasons come back as one Conflict and nothing is written."""
+    from orderflow.core.errors import Conflict
+    from orderflow.release.services import packages as package_services
+
+    monkeypatch.setattr(package_services, "COMPLETION_GUARDS",
+                        {"production": lambda package: ["2 tasks are not done",
+                                                        "1 problem is open"]})
+    package = package_of(order, "production")
+    package_start(package_id=package.pk, actor=people["production"])
+    events = AuditEvent.objects.count()
+    with pytest.raises(Conflict, match="2 tasks are not done；1 problem is open"):
+        package_complete(package_id=package.pk, actor=people["production"])
+    assert package_of(order, "production").status == "in_progress"
+    assert AuditEvent.objects.count() == events
+    # a department without a guard completes
+    quality = package_of(order, "quality")
+    package_start(package_id=quality.pk, actor=people["quality"])
+    assert package_complete(package_id=quality.pk, actor=people["quality"]).status == "done"

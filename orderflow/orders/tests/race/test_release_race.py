@@ -28,6 +28,7 @@ pytestmark = [
 ]
 
 
+@pytest.mark.usefixtures("without_completion_guards")
 def test_two_departments_complete_the_last_packages_at_once(salesperson, sales_head,
                                                             customer, products):
     # given an order in execution with two packages, both in progress
