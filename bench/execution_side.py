@@ -47,8 +47,12 @@ from orderflow.masterdata.models import Customer, Product, Supplier  # noqa: E40
 from orderflow.orders.models import Order, OrderLine  # noqa: E402
 from orderflow.orders.services import order_create  # noqa: E402
 from orderflow.release.models import WorkPackage  # noqa: E402
-from orderflow.release.services import order_print, order_release, package_complete  # noqa: E402
-from orderflow.release.services import package_start  # noqa: E402
+from orderflow.release.services import (  # noqa: E402
+    order_print,
+    order_release,
+    package_complete,
+    package_start,
+)
 
 DEPARTMENTS = ("production", "procurement", "quality", "technology", "logistics", "finance")
 
@@ -101,7 +105,8 @@ class Execution:
         # Production (P5.1): a task per line, reported done.
         for line in lines:
             task = self._step("production_task_add", production.production_task_add,
-                              order_id=order_id, actor=m["production"], name=f"生产 {line.position}",
+                              order_id=order_id, actor=m["production"],
+                              name=f"生产 {line.position}",
                               starts_on=today, ends_on=today + dt.timedelta(days=5),
                               team="一车间", order_line_id=line.pk,
                               planned_quantity=line.quantity)

@@ -16,6 +16,7 @@ from orderflow.orders.models import Order
 
 from .calendar import create_calendar
 from .company import create_customers, create_products
+from .execution import execute_some
 from .leads import create_leads
 from .orders import OrderMaker, plan_orders
 from .people import create_people
@@ -72,6 +73,7 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Demo
                 maker.run(plan)
         advance_reviews(rng, users, since=history_until, until=now)
         release_some(users)
+        execute_some(users)
         delegation_create(actor=users["financehead"], deputy_id=users["finance1"].pk,
                           starts_on=clock.today() + dt.timedelta(days=7),
                           ends_on=clock.today() + dt.timedelta(days=11),

@@ -3,7 +3,9 @@ Technology; everyone logged in may read both, because every order needs them (P2
 
 import rules
 
+from orderflow.accounts.domain.organisation import Dept
 from orderflow.accounts.permissions import (
+    in_department,
     is_finance,
     is_sales,
     is_sales_head,
@@ -45,4 +47,16 @@ MASTERDATA_RULES = {
 }
 
 for _name, _predicate in MASTERDATA_RULES.items():
+    rules.add_perm(_name, _predicate)
+
+# Suppliers (P5.2.1): maintained by Procurement and system admins; everyone logged in
+# may read them.
+is_procurement = in_department(Dept.PROCUREMENT)
+may_maintain_suppliers = is_procurement | is_system_admin
+SUPPLIER_RULES = {
+    "masterdata.view_supplier": is_active_user,
+    "masterdata.add_supplier": is_active_user & may_maintain_suppliers,
+    "masterdata.change_supplier": is_active_user & may_maintain_suppliers,
+}
+for _name, _predicate in SUPPLIER_RULES.items():
     rules.add_perm(_name, _predicate)

@@ -10,6 +10,7 @@ from .views import (
     orders,
     release,
     review,
+    suppliers,
     workbench,
 )
 
@@ -24,6 +25,7 @@ urlpatterns = [
     *approval.urlpatterns,
     *leads.urlpatterns,
     *masterdata.urlpatterns,
+    *suppliers.urlpatterns,
     *notifications.urlpatterns,
     *delegations.urlpatterns,
     *config.urlpatterns,

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 REVIEW_STATES = {State.IN_REVIEW, State.REVIEW_FAILED, State.IN_APPROVAL,
                  State.APPROVAL_REJECTED, State.AWAITING_SIGNOFF, State.APPROVED}
-RELEASE_STATES = {State.RELEASED, State.IN_EXECUTION}
+RELEASE_STATES = {State.RELEASED, State.IN_EXECUTION, State.EXECUTED}
 INTAKE_STATES = {State.DRAFT, State.AWAITING_CUSTOMER, State.ESCALATED, State.CHECKED,
                  State.DECLINED, State.CANCELLED}
 
@@ -155,5 +155,20 @@ def test_demo_has_reviews_and_approvals_at_every_stage_with_reports_and_calendar
     released = Order.objects.filter(status__in=RELEASE_STATES)
     assert OrderPrint.objects.filter(order__in=released, sealed=True, copy_number=0
                                      ).count() == released.count()
+    # execution (P5): one order executed with every department's records; others with
+    # a production problem and a late supplier, or an open nonconformance
+    from orderflow.execution.models import (
+        NonconformanceNotice,
+        ProductionProblem,
+        PurchaseContract,
+        Shipment,
+    )
+
+    assert State.EXECUTED in statuses
+    executed = Order.objects.filter(status=State.EXECUTED)
+    assert Shipment.objects.filter(order__in=executed, status="delivered").exists()
+    assert ProductionProblem.objects.filter(status="open").exists()
+    assert PurchaseContract.objects.filter(status="signed").exists()
+    assert NonconformanceNotice.objects.filter(status="open").exists()
     # the 2026 public holidays and make-up workdays (调休) are in the calendar
     assert CalendarDay.objects.filter(date__year=2026, kind="workday").count() == 6

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import PackageRecord
 
@@ -202,7 +203,7 @@ class ReturnKind(models.TextChoices):
 
 
 class ReturnStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("status", "Open")
     CLOSED = "closed", _("Closed")
 
 

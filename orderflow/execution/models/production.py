@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import PackageRecord
 
@@ -37,7 +38,7 @@ class ProductionTask(PackageRecord):
                               default=TaskStatus.PLANNED)
     quantity_done = models.DecimalField(_("quantity done"), max_digits=14, decimal_places=3,
                                         default=Decimal("0"))
-    percent_done = models.PositiveSmallIntegerField(_("% done"), default=0)
+    percent_done = models.PositiveSmallIntegerField(_("percent done"), default=0)
     updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
@@ -63,7 +64,7 @@ class ProgressReport(PackageRecord):
     task = models.ForeignKey(ProductionTask, on_delete=models.CASCADE, related_name="reports")
     reported_on = models.DateField(_("date"))
     quantity_done = models.DecimalField(_("quantity done"), max_digits=14, decimal_places=3)
-    percent_done = models.PositiveSmallIntegerField(_("% done"))
+    percent_done = models.PositiveSmallIntegerField(_("percent done"))
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -88,7 +89,7 @@ class ProblemKind(models.TextChoices):
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("status", "Open")
     RESOLVED = "resolved", _("Resolved")
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import PackageRecord
 
@@ -106,7 +107,7 @@ class InspectionReport(models.Model):
 
 
 class NCStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("status", "Open")
     CORRECTIVE_ACTION = "corrective_action", _("Corrective action taken")
     CLOSED = "closed", _("Closed")
 

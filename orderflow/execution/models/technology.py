@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import PackageRecord
 
 
 class SupportStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("status", "Open")
     ANSWERED = "answered", _("Answered")
     RESOLVED = "resolved", _("Resolved")
 
