@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orderflow.accounts.domain.organisation import Role
 from orderflow.accounts.labels import DEPT_LABELS
-from orderflow.execution.selectors.overview import execution_summaries
+from orderflow.execution.selectors.overview import execution_summaries, workspace_items
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import OrderType
 from orderflow.orders.permissions import is_order_owner
@@ -198,6 +198,7 @@ def workspace_page(request):
         packages = selectors.workspace(request.user, dept=dept, status=status or None)
     return render(request, "release/workspace.html", {
         "packages": _mark_packages(packages), "status": status, "dept": dept,
+        "items": workspace_items(request.user, dept),
         "statuses": PackageStatus.choices,
         "departments": [(c, DEPT_LABELS.get(c, c)) for c in codes] if len(codes) > 1 else [],
         "dept_label": DEPT_LABELS.get(dept or "", ""),
