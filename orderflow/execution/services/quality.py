@@ -8,6 +8,8 @@ who, validate what the input refers to (all field errors at once), check the sta
 audit, notify. Nothing is written when anything fails.
 """
 
+from functools import partial
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
@@ -23,7 +25,7 @@ from orderflow.accounts.permissions import is_management
 from orderflow.accounts.selectors import acting_for, delegators_of, department_head, users_with
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import NotPermitted, TransitionNotAllowed
+from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed
 from orderflow.core.validation import Errors
 from orderflow.notifications.services import notify
 from orderflow.orders.models import OrderLine
@@ -209,12 +211,42 @@ def inspection_report_issue(*, record_id: int, actor, conclusion: str) -> Inspec
     report = InspectionReport(record=record, conclusion=conclusion, issued_by=actor,
                               on_behalf_of=locked.principal, issued_at=clock.now(),
                               number=next_number("IR", clock.today().year))
-    pdf = render_report_pdf(report, locked.order)
-    report.file.save(f"{report.number}.pdf", ContentFile(pdf), save=False)
     report.save()
     audit.record(actor, "quality.report_issued", report, on_behalf_of=locked.principal,
                  data={"order": locked.order.number, "number": report.number,
-                       "record": record.pk, "file": report.file.name})
+                       "record": record.pk})
+    # The PDF is rendered by the worker once this commits (the number counter is not
+    # held while WeasyPrint works).
+    transaction.on_commit(partial(_enqueue_render, report.pk))
+    return report
+
+
+def _enqueue_render(report_id: int) -> None:
+    from ..tasks import render_inspection_report
+
+    render_inspection_report.enqueue(report_id=report_id)
+
+
+@transaction.atomic
+def inspection_report_render(*, report_id: int) -> InspectionReport:
+    """Render an issued report's PDF once (the worker's task); a report that has its file
+    is returned as it is, never rendered again.
+
+    Raises:
+        NotFound.
+    """
+    report = (InspectionReport.objects.select_for_update(of=("self",))
+              .select_related("record", "record__order", "record__order_line__product",
+                              "issued_by", "on_behalf_of").filter(pk=report_id).first())
+    if report is None:
+        raise NotFound(_("Inspection report not found."))
+    if report.file:
+        return report
+    pdf = render_report_pdf(report, report.record.order)
+    report.file.save(f"{report.number}.pdf", ContentFile(pdf), save=False)
+    report.save(update_fields=["file"])
+    audit.record(None, "quality.report_rendered", report,
+                 data={"number": report.number, "file": report.file.name, "size": len(pdf)})
     return report
 
 

@@ -44,7 +44,8 @@ def inspection(order, line_position=1, passed="2", failed="0", **extra):
             "findings": "划痕" if failed != "0" else "", **extra}
 
 
-def test_plan_inspect_report_and_pdf_over_the_api(order, people):
+def test_plan_inspect_report_and_pdf_over_the_api(order, people,
+                                                  django_capture_on_commit_callbacks):
     api = Api(people["quality"])
     item = ok(api.post(f"/api/orders/{order.pk}/inspection-plan",
                        {"item": "外形尺寸", "method": "卡尺", "frequency": "每批"}), 201)
@@ -52,9 +53,14 @@ def test_plan_inspect_report_and_pdf_over_the_api(order, people):
     record = ok(api.post(f"/api/orders/{order.pk}/inspections",
                          inspection(order, plan_item_id=item["id"])), 201)
     assert record["result"] == "pass" and record["report"] is None
-    report = ok(api.post(f"/api/inspections/{record['id']}/report", {"conclusion": "合格"}), 201)
-    assert report["number"].startswith("IR-") and report["pdf_url"]
-    pdf = api.get(report["pdf_url"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = ok(api.post(f"/api/inspections/{record['id']}/report",
+                             {"conclusion": "合格"}), 201)
+    # issued at once; the worker renders the PDF after the commit
+    assert report["number"].startswith("IR-") and report["pdf_url"] is None
+    rendered = ok(api.get(f"/api/inspections/{record['id']}"))["report"]
+    assert rendered["number"] == report["number"] and rendered["pdf_url"]
+    pdf = api.get(rendered["pdf_url"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     listed = ok(api.get(f"/api/orders/{order.pk}/inspections"))
     assert listed[0]["report"]["number"] == report["number"]

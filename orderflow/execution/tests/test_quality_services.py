@@ -163,15 +163,25 @@ def test_only_quality_records_inspections_p5_3_2(order, people, dept):
 
 # P5.3.2 the inspection report
 
-def test_quality_issues_the_report_of_a_passed_inspection_as_pdf(order, people):
+def test_quality_issues_the_report_of_a_passed_inspection_as_pdf(
+        order, people, django_capture_on_commit_callbacks):
     record = inspect(order, people["quality"])
-    report = svc.inspection_report_issue(record_id=record.pk, actor=people["quality"],
-                                         conclusion="检验合格，准予放行")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = svc.inspection_report_issue(record_id=record.pk, actor=people["quality"],
+                                             conclusion="检验合格，准予放行")
     assert report.number == f"IR-{clock.today().year}-00001"
-    with report.file.open("rb") as handle:
-        assert handle.read(5) == b"%PDF-"
     event = AuditEvent.objects.get(action="quality.report_issued")
     assert event.data["number"] == report.number
+    # the worker renders the PDF once the issue has committed
+    assert not report.file and len(callbacks) == 1
+    callbacks[0]()
+    report.refresh_from_db()
+    with report.file.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    assert AuditEvent.objects.filter(action="quality.report_rendered").count() == 1
+    # rendering again changes nothing
+    assert svc.inspection_report_render(report_id=report.pk).file.name == report.file.name
+    assert AuditEvent.objects.filter(action="quality.report_rendered").count() == 1
     # one report per inspection
     with pytest.raises(TransitionNotAllowed):
         svc.inspection_report_issue(record_id=record.pk, actor=people["quality"],

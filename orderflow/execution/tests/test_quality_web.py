@@ -83,7 +83,8 @@ def test_a_bad_inspection_comes_back_with_its_field_errors(client, order, people
     assert not InspectionRecord.objects.exists()
 
 
-def test_inspection_report_and_pdf_from_the_page(client, order, people, page):
+def test_inspection_report_and_pdf_from_the_page(client, order, people, page,
+                                                 django_capture_on_commit_callbacks):
     client.force_login(people["quality"])
     line = order.lines.first()
     assert client.post(url(page, "inspection"), {
@@ -93,9 +94,14 @@ def test_inspection_report_and_pdf_from_the_page(client, order, people, page):
     record = InspectionRecord.objects.get()
     empty = client.post(url(page, "report", record.pk), {"conclusion": ""})
     assert empty.status_code == 422 and 'data-error-for="conclusion"' in empty.content.decode()
-    assert client.post(url(page, "report", record.pk),
-                       {"conclusion": "合格"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=False) as rendering:
+        assert client.post(url(page, "report", record.pk),
+                           {"conclusion": "合格"}).status_code == 302
     record.refresh_from_db()
+    # until the worker has rendered it, there is no PDF to download
+    assert client.get(f"/quality/inspection-reports/{record.report.pk}/pdf/"
+                      ).status_code == 404
+    rendering[0]()
     pdf = client.get(f"/quality/inspection-reports/{record.report.pk}/pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     # Production may not issue reports: 403
