@@ -18,7 +18,7 @@ from orderflow.execution.selectors import production as selectors
 from orderflow.execution.services import production as services
 
 from .review import visible_order
-from .schemas import ERRORS, LooseDate, LooseDecimal, LooseId, UserRef
+from .schemas import ERRORS, LooseDate, LooseDecimal, LooseId, OrderNumberRef, UserRef
 
 router = Router(tags=["execution"])
 
@@ -146,11 +146,6 @@ class ProblemOut(Schema):
     @staticmethod
     def resolve_late(obj) -> bool:
         return bool(getattr(obj, "is_late", False))
-
-
-class OrderNumberRef(Schema):
-    id: int
-    number: str
 
 
 class ProblemListItemOut(ProblemOut):

@@ -17,7 +17,7 @@ from orderflow.execution.selectors import technology as selectors
 from orderflow.execution.services import technology as services
 
 from .review import visible_order
-from .schemas import ERRORS, LooseDate, LooseId, UserRef
+from .schemas import ERRORS, LooseDate, LooseId, OrderNumberRef, UserRef
 
 router = Router(tags=["execution"])
 
@@ -79,11 +79,6 @@ class SupportRequestOut(Schema):
     @staticmethod
     def resolve_late(obj) -> bool:
         return bool(getattr(obj, "is_late", False))
-
-
-class OrderNumberRef(Schema):
-    id: int
-    number: str
 
 
 class SupportRequestListItemOut(SupportRequestOut):

@@ -36,6 +36,13 @@ class UserRef(Schema):
         return obj.display_name
 
 
+class OrderNumberRef(Schema):
+    """The order a record of a cross-order list belongs to."""
+
+    id: int
+    number: str
+
+
 class CustomerRef(Schema):
     id: int
     code: str
