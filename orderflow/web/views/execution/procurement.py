@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -80,6 +81,8 @@ def section(request, package, procurement=None, **_forms) -> tuple[str, dict]:
         "suppliers": selectors.supplier_choices(request.user) if may_write else [],
         "create_form": create, "create_rows": _create_rows(create),
         "today": clock.today(), "channels": CommunicationChannel.choices,
+        # the communication form's "when" starts at now, in company time (datetime-local)
+        "now_local": timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M"),
         "topics": CommunicationTopic.choices, "return_kinds": ReturnKind.choices}
 
 

@@ -83,7 +83,7 @@ def section(request, package, **forms) -> tuple[str, dict]:
         "owners": _owner_choices() if may_write else [],
         "problem_kinds": ProblemKind.choices,
         "urgencies": Urgency.choices,
-        "task_form": forms.get("task_form", {}),
+        "task_form": forms.get("task_form", {"starts_on": clock.today().isoformat()}),
         "task_errors": forms.get("task_errors", FormErrors()),
         "edit_task": forms.get("edit_task"),
         "edit_form": forms.get("edit_form", {}),
