@@ -3,6 +3,7 @@
 from . import (
     accounts,
     approval,
+    archive,
     config,
     execution_finance,
     execution_logistics,
@@ -10,12 +11,14 @@ from . import (
     execution_production,
     execution_quality,
     execution_technology,
+    exports,
     inbox,
     leads,
     masterdata,
     orders,
     release,
     review,
+    settlement,
 )
 
 
@@ -35,6 +38,10 @@ def register_routers(api):
     for module in (execution_production, execution_procurement, execution_quality,
                    execution_technology, execution_logistics, execution_finance):
         api.add_router("/", module.router)
+    # Settlement (P7) and archive (P9): /orders/{id}/settlement..., /archive/...
+    api.add_router("/", settlement.router)
+    api.add_router("/", archive.router)
+    api.add_router("/exports", exports.router)
     api.add_router("/inbox", inbox.router)
     api.add_router("/config", config.router)
     return api

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -156,10 +157,57 @@ def write_workbook(sheets: list[SheetSpec]) -> bytes:
     return out.getvalue()
 
 
+# Text starting with one of these could be taken for a formula by a spreadsheet program.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean_text(value):
+    """A value as it may go into a cell: text without the characters .xlsx cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def neutralise(cell) -> None:
+    """Formula injection: formula-looking text stays literal text, never evaluated. The cell
+    is typed as text and carries Excel's own quote prefix (as if typed with a leading ')."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
 def _write_cell(sheet, row: int, column: int, value) -> None:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = clean_text(value)
     cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        # Text that looks like a formula stays text, never evaluated (formula injection).
-        cell.data_type = "s"
+    if is_formula_like(value):
+        neutralise(cell)
+
+
+class StreamingSheet:
+    """One sheet written row by row in openpyxl's write-only mode (constant memory), for
+    exports of any size; the same header style and cell neutralisation as write_workbook."""
+
+    def __init__(self, title: str, headers: list[str], widths: list[int] | None = None):
+        self.book = Workbook(write_only=True)
+        self.sheet = self.book.create_sheet(title=title[:31])
+        for index, width in enumerate(widths or [], start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.freeze_panes = "A2"
+        self.sheet.append([self._cell(h, header=True) for h in headers])
+
+    def _cell(self, value, header: bool = False) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=clean_text(value))
+        if header:
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        elif is_formula_like(cell.value):
+            neutralise(cell)
+        return cell
+
+    def append(self, row: list) -> None:
+        self.sheet.append([self._cell(value) for value in row])
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.book.save(out)
+        return out.getvalue()

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "orderflow.approval",
     "orderflow.release",
     "orderflow.execution",
+    "orderflow.settlement",
+    "orderflow.archive",
     "orderflow.web",
     "orderflow.api",
 ]

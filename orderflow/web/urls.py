@@ -1,8 +1,10 @@
 from .views import (
     approval,
+    archive,
     config,
     delegations,
     execution,
+    exports,
     inbox,
     leads,
     masterdata,
@@ -10,6 +12,7 @@ from .views import (
     orders,
     release,
     review,
+    settlement,
     suppliers,
     workbench,
 )
@@ -22,11 +25,14 @@ urlpatterns = [
     *review.urlpatterns,
     *release.urlpatterns,
     *execution.urlpatterns,
+    *settlement.urlpatterns,
+    *archive.urlpatterns,
     *approval.urlpatterns,
     *leads.urlpatterns,
     *masterdata.urlpatterns,
     *suppliers.urlpatterns,
     *notifications.urlpatterns,
+    *exports.urlpatterns,
     *delegations.urlpatterns,
     *config.urlpatterns,
 ]

@@ -9,7 +9,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from orderflow.core.errors import ValidationFailed
-from orderflow.documents.xlsx import SheetSpec, read_sheet, write_workbook
+from orderflow.documents.xlsx import SheetSpec, StreamingSheet, read_sheet, write_workbook
 
 
 @pytest.fixture(autouse=True)
@@ -74,3 +74,19 @@ def test_written_workbook_keeps_numbers_and_text_that_looks_like_a_formula():
     assert (sheet["A2"].value, sheet["A2"].data_type) == ('=HYPERLINK("http://x")', "s")
     assert sheet["B2"].value == 1.5
     assert sheet.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+1+2", "-1+2", "@SUM(A1)", "\t=1"])
+def test_formula_looking_text_is_neutralised_in_both_writers(text):
+    streaming = StreamingSheet("s", ["h"])
+    streaming.append([text])
+    for data in (write_workbook([SheetSpec("s", ["h"], [[text]])]), streaming.save()):
+        cell = load_workbook(io.BytesIO(data)).active["A2"]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+
+
+def test_plain_text_and_negative_numbers_stay_as_they_are():
+    data = write_workbook([SheetSpec("s", ["a", "b"], [["普通文本", Decimal("-3.50")]])])
+    row = load_workbook(io.BytesIO(data)).active[2]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in row] == [
+        ("普通文本", "s", False), (-3.5, "n", False)]

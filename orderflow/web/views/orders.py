@@ -52,6 +52,7 @@ from ..forms_orders import (
     state_from_lead,
     state_from_order,
 )
+from . import archive, settlement
 from .approval import approval_board
 from .release import release_context
 from .review import board as review_board
@@ -229,7 +230,8 @@ def _render_detail(request, order, **forms):
     actions = selectors.actions_for(user, order)
     context = {
         **_review_context(user, order), **_approval_context(user, order, actions),
-        **release_context(user, order),
+        **release_context(user, order), **settlement.order_context(user, order),
+        **archive.order_context(user, order),
         "can_duplicate": rules.has_perm("orders.create_order", user),
         "order": order, "actions": _action_buttons(actions),
         "may_decide": any(a in actions for a in ESCALATION_ACTIONS),
