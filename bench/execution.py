@@ -14,25 +14,24 @@ Results: bench/results/execution-<time>.json.
 """
 
 import argparse
-import datetime as dt
-import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.orders import database, python_speed  # noqa: E402
+from bench.orders import (  # noqa: E402
+    database,
+    machine_facts,
+    python_speed,
+    side_step,
+    write_results,
+)
 
 
 def step(env: dict, *args) -> dict:
-    out = subprocess.run([sys.executable, "-m", "bench.execution_side", *map(str, args)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
-    if out.returncode:
-        raise RuntimeError(f"bench.execution_side {args[0]} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return side_step("execution_side", env, *args)
 
 
 def main() -> None:
@@ -51,14 +50,8 @@ def main() -> None:
         print(f"release and execution: {results['service']}", flush=True)
         results["print_pdf"] = step(env, "print", args.prints)
         print(f"printed order PDF: {results['print_pdf']}", flush=True)
-    results["machine"] = {"cpus": os.cpu_count(), "python_loop_s": speed,
-                          "loadavg_before": [round(x, 2) for x in load_before],
-                          "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
-    out = ROOT / "bench" / "results" / f"execution-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"args": vars(args), "results": results}, indent=2,
-                              ensure_ascii=False))
-    print(f"\nwritten: {out.relative_to(ROOT)}")
+    results["machine"] = machine_facts(load_before, speed)
+    write_results("execution-", args, results)
 
 
 if __name__ == "__main__":

@@ -34,12 +34,32 @@ PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:543
 PG_DB = "orderflow_bench"
 
 
-def django_step(env: dict, *args) -> dict:
-    """Run one bench/django_side.py step in its own process; its last line is JSON."""
-    out = subprocess.run([sys.executable, "-m", "bench.django_side", *map(str, args)],
-                         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-                         timeout=1800)
+def side_step(module: str, env: dict, *args) -> dict:
+    """Run one step of a bench/*_side.py module in its own process; its last line is JSON."""
+    out = subprocess.run([sys.executable, "-m", f"bench.{module}", *map(str, args)],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    if out.returncode:
+        raise RuntimeError(f"bench.{module} {args[0]} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def django_step(env: dict, *args) -> dict:
+    return side_step("django_side", env, *args)
+
+
+def machine_facts(load_before, speed) -> dict:
+    return {"cpus": os.cpu_count(), "python_loop_s": speed,
+            "loadavg_before": [round(x, 2) for x in load_before],
+            "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
+
+
+def write_results(prefix: str, args, results: dict) -> None:
+    """bench/results/<prefix><time>.json with the arguments and the results."""
+    out = ROOT / "bench" / "results" / f"{prefix}{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"args": vars(args), "results": results}, indent=2,
+                              ensure_ascii=False))
+    print(f"\nwritten: {out.relative_to(ROOT)}")
 
 
 @contextmanager
@@ -184,15 +204,9 @@ def main() -> None:
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     load_before, speed = os.getloadavg(), python_speed()
     results = {kind: bench_database(kind, args) for kind in kinds}
-    results["machine"] = {"cpus": os.cpu_count(), "python_loop_s": speed,
-                          "loadavg_before": [round(x, 2) for x in load_before],
-                          "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
+    results["machine"] = machine_facts(load_before, speed)
     print("\n" + summary(results))
-    out = ROOT / "bench" / "results" / f"{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"args": vars(args), "results": results}, indent=2,
-                              ensure_ascii=False))
-    print(f"\nwritten: {out.relative_to(ROOT)}")
+    write_results("", args, results)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ Results: bench/results/review-<time>.json.
 """
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -24,18 +23,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.orders import database, python_speed  # noqa: E402
+from bench.orders import (  # noqa: E402
+    database,
+    machine_facts,
+    python_speed,
+    side_step,
+    write_results,
+)
 from bench.web_client import HOST, Gunicorn, percentile  # noqa: E402
 
 
 def flow_step(env: dict, *args) -> dict:
-    import subprocess
-
-    out = subprocess.run([sys.executable, "-m", "bench.flow_side", *map(str, args)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
-    if out.returncode:
-        raise RuntimeError(f"bench.flow_side {args[0]} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return side_step("flow_side", env, *args)
 
 
 class Api:
@@ -145,14 +144,8 @@ def main() -> None:
         if args.reports:
             results["report_pdf"] = flow_step(env, "render", args.reports)
             print(f"review report PDF: {results['report_pdf']}", flush=True)
-    results["machine"] = {"cpus": os.cpu_count(), "python_loop_s": speed,
-                          "loadavg_before": [round(x, 2) for x in load_before],
-                          "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
-    out = ROOT / "bench" / "results" / f"review-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"args": vars(args), "results": results}, indent=2,
-                              ensure_ascii=False))
-    print(f"\nwritten: {out.relative_to(ROOT)}")
+    results["machine"] = machine_facts(load_before, speed)
+    write_results("review-", args, results)
 
 
 if __name__ == "__main__":

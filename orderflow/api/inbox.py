@@ -85,12 +85,18 @@ class InboxTask(_Timed):
     mode: str
     mode_label: str
     round: int
+    subject_kind: str = Field("order", description="What is approved: order, statement "
+                              "(the settlement statement, P7.2.2), ...")
     acting_for: UserRef | None = Field(None, description="Held as deputy for this user.")
     order: OrderRef
 
     @staticmethod
     def resolve_due_at(obj) -> dt.datetime | None:
         return obj.stage.due_at
+
+    @staticmethod
+    def resolve_subject_kind(obj) -> str:
+        return obj.request.subject_kind
 
     @staticmethod
     def resolve_step(obj) -> int:

@@ -103,15 +103,16 @@ def approval_inbox(user, *, limit: int = 50) -> list[ApprovalTask]:
     return inbox
 
 
-def requests_for(user, order) -> list[ApprovalRequest]:
-    """Every approval round of a visible order, newest first, with its stages, tasks,
-    people and sign-off loaded (the board)."""
+def requests_for(user, order, *, subject_kind: str = "order") -> list[ApprovalRequest]:
+    """Every approval round of a visible order's subject (the order itself unless told),
+    newest first, with its stages, tasks, people and sign-off loaded (the board)."""
     tasks = ApprovalTask.objects.select_related("assignee", "acted_by", "on_behalf_of") \
         .order_by("id")
     stages = ApprovalStage.objects.prefetch_related(Prefetch("tasks", tasks)) \
         .order_by("position")
     return list(ApprovalRequest.objects
-                .filter(order_id=order.pk, order__in=Order.objects.filter(visibility_q(user)))
+                .filter(order_id=order.pk, subject_kind=subject_kind,
+                        order__in=Order.objects.filter(visibility_q(user)))
                 .select_related("started_by", "sign_off", "sign_off__signed_by",
                                 "sign_off__on_behalf_of")
                 .prefetch_related(Prefetch("stages", stages))

@@ -14,6 +14,7 @@ from orderflow.accounts.services import delegation_create
 from orderflow.core import clock
 from orderflow.orders.models import Order
 
+from .archive import archive_some
 from .calendar import create_calendar
 from .company import create_customers, create_products
 from .execution import execute_some
@@ -23,6 +24,7 @@ from .people import create_people
 from .profile import create_profile
 from .release import release_some
 from .review import advance_reviews, at
+from .settlement import settle_some
 
 DEFAULT_SEED = 20260
 DEFAULT_ORDERS = 300
@@ -74,6 +76,8 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Demo
         advance_reviews(rng, users, since=history_until, until=now)
         release_some(users)
         execute_some(users)
+        settle_some(users)
+        archive_some(users)
         delegation_create(actor=users["financehead"], deputy_id=users["finance1"].pk,
                           starts_on=clock.today() + dt.timedelta(days=7),
                           ends_on=clock.today() + dt.timedelta(days=11),

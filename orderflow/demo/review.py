@@ -21,7 +21,7 @@ from orderflow.review.services import opinion_submit, report_render, review_conc
 
 # How far each demo order goes (weights): P3 review, then the P4.1 chain of three steps.
 STAGES = {"waiting": 3, "partial": 4, "failed": 2, "approval_0": 3, "approval_1": 2,
-          "approval_2": 2, "rejected": 1, "signoff": 2, "approved": 4}
+          "approval_2": 2, "rejected": 1, "signoff": 2, "approved": 12}
 _STEPS_DONE = {"approval_0": 0, "approval_1": 1, "approval_2": 2, "rejected": 1,
                "signoff": 3, "approved": 3}
 

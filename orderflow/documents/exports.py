@@ -17,8 +17,9 @@ class ExportKind:
     title: Callable[[], str]
     # (user) -> bool
     allowed: Callable[..., bool]
-    # (params: dict) -> dict of cleaned filters; raises ValidationFailed field by field
-    clean: Callable[[dict], dict]
+    # (user, params: dict) -> dict of cleaned, JSON-able filters; raises ValidationFailed
+    # field by field (a filter may depend on the user: amounts only for who sees prices)
+    clean: Callable[..., dict]
     # (user, params) -> list of column headers
     headers: Callable[..., list[str]]
     # (user, params) -> the rows (lists of cell values); visibility applied for that user

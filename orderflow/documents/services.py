@@ -46,7 +46,7 @@ def export_request(*, kind: str, params: dict, actor) -> ExportJob:
     spec = _spec(kind)
     if not spec.allowed(actor):
         raise NotPermitted(_("You may not export this."))
-    cleaned = spec.clean(dict(params or {}))
+    cleaned = spec.clean(actor, dict(params or {}))
     waiting = ExportJob.objects.filter(requested_by=actor, status__in=[
         ExportStatus.QUEUED, ExportStatus.RUNNING])
     if waiting.count() >= MAX_OPEN_PER_USER:

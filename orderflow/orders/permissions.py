@@ -20,6 +20,9 @@ _PRE_REVIEW = [State.DRAFT, State.AWAITING_CUSTOMER, State.ESCALATED, State.CHEC
 _REVIEWING_DEPTS = {Dept.PRODUCTION, Dept.TECHNOLOGY, Dept.QUALITY, Dept.PROCUREMENT,
                     Dept.LOGISTICS}
 _ARCHIVE_STATES = [State.SETTLED, State.ARCHIVED]
+# P9.2.1: an archived order is seen only by Sales (owner, head), Archive, management and
+# system admins; anyone else needs an approved query (an extension with covers_archived).
+_NOT_ARCHIVED = ~Q(status=State.ARCHIVED)
 
 
 # Further orders a user may see because of their part in them (e.g. an approval task
@@ -43,12 +46,14 @@ def role_visibility_q(user) -> Q:
 
 
 def part_visibility_q(user) -> Q:
-    """What the user sees because of their part in an order (the registered extensions)."""
+    """What the user sees because of their part in an order (the registered extensions).
+    Only an extension marked `covers_archived` may show an archived order (P9.2.1)."""
     base = Q(pk__in=[])
     if not user or not user.is_authenticated or not user.is_active:
         return base
     for extension in VISIBILITY_EXTENSIONS:
-        base |= extension(user)
+        extra = extension(user)
+        base |= extra if getattr(extension, "covers_archived", False) else extra & _NOT_ARCHIVED
     return base
 
 
@@ -62,15 +67,16 @@ def _base_visibility_q(user) -> Q:
             return Q()
         return Q(salesperson_id=user.pk) | Q(created_by_id=user.pk)
     if dept == Dept.FINANCE:
-        return ~Q(status=State.DRAFT)
+        return ~Q(status__in=[State.DRAFT, State.ARCHIVED])
     if dept in _REVIEWING_DEPTS:
-        return ~Q(status__in=_PRE_REVIEW)
+        return ~Q(status__in=[*_PRE_REVIEW, State.ARCHIVED])
     if dept == Dept.ARCHIVE:
         return Q(status__in=_ARCHIVE_STATES)
     if dept == Dept.MARKETING:
         from orderflow.intake.models import Lead
 
-        return Q(lead_id__in=Lead.objects.filter(created_by_id=user.pk).values("id"))
+        return Q(lead_id__in=Lead.objects.filter(created_by_id=user.pk).values("id")) \
+            & _NOT_ARCHIVED
     return Q(pk__in=[])
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_request_poll_download(finance, sample_kind,  # noqa: F811
                                django_capture_on_commit_callbacks):
     api = Api(finance)
-    assert api.get("/api/exports/kinds").json() == ["sample"]
+    assert "sample" in api.get("/api/exports/kinds").json()
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post("/api/exports", {"kind": "sample", "params": {"limit": 2}})
     assert response.status_code == 202, response.content

@@ -32,6 +32,10 @@ class SubjectKind:
     on_rejected: Callable[..., None]
     # (*, order, request, actor, reason) -> None: the approvals no longer bind the content
     on_voided: Callable[..., None]
+    # (order, subject_id) -> code of the owner's department, or None. An approver spec
+    # "dept_head" with no department names the head of that department (and, when the
+    # owner is that head, the management above them: division leaders, else the GM).
+    owner_department: Callable[..., str | None] | None = None
 
 
 SUBJECTS: dict[str, SubjectKind] = {}

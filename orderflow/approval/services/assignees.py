@@ -7,6 +7,9 @@ A spec is {"kind": "role"|"dept_head"|"user", "role": .., "department": .., "use
   answers it (the head named on the department if active, else its first active user
   with the department head role);
 - user: that user, if active.
+A dept_head spec with no department names the head of the subject owner's department
+(SubjectKind.owner_department); when the owner is that head (or it has none), the
+division leaders, else the general manager, decide in their place.
 Users come ordered by id, so "the first" of a group is the longest-standing holder.
 """
 
@@ -54,10 +57,31 @@ def _holders(roles) -> dict[str, list[User]]:
     return holders
 
 
-def resolve_specs(specs: list[dict]) -> list[list[User]]:
-    """The users each spec names, in spec order (empty list: nobody)."""
+def _owners_head(spec: dict) -> bool:
+    return spec.get("kind") == AssigneeKind.DEPT_HEAD and not spec.get("department")
+
+
+def _above_owner(head: User | None, holders, excluded: frozenset[int]) -> list[User]:
+    """The owner's department head, or the first tier above them with someone eligible."""
+    tiers = [[head] if head else [], holders.get(Role.DIVISION_LEADER, []),
+             holders.get(Role.GENERAL_MANAGER, [])]
+    for tier in tiers:
+        if any(u.pk not in excluded for u in tier):
+            return tier
+    return []
+
+
+def resolve_specs(specs: list[dict], *, owner_dept: str | None = None,
+                  excluded: frozenset[int] = frozenset()) -> list[list[User]]:
+    """The users each spec names, in spec order (empty list: nobody). `owner_dept` and
+    `excluded` (the subject's owners) resolve dept_head specs with no department."""
+    owners_head = any(_owners_head(s) for s in specs)
     roles = {s["role"] for s in specs if s.get("kind") == AssigneeKind.ROLE}
-    depts = {s["department"] for s in specs if s.get("kind") == AssigneeKind.DEPT_HEAD}
+    depts = {s["department"] for s in specs
+             if s.get("kind") == AssigneeKind.DEPT_HEAD and s.get("department")}
+    if owners_head:
+        roles |= {Role.DIVISION_LEADER.value, Role.GENERAL_MANAGER.value}
+        depts |= {owner_dept} if owner_dept else set()
     user_ids = {int(s["user"]) for s in specs
                 if s.get("kind") == AssigneeKind.USER and s.get("user")}
     holders = _holders(roles)
@@ -70,6 +94,8 @@ def resolve_specs(specs: list[dict]) -> list[list[User]]:
         if kind == AssigneeKind.ROLE:
             dept = spec.get("department") or ""
             found = [u for u in holders.get(spec["role"], []) if not dept or u.dept_code == dept]
+        elif _owners_head(spec):
+            found = _above_owner(heads.get(owner_dept or ""), holders, excluded)
         elif kind == AssigneeKind.DEPT_HEAD:
             head = heads.get(spec["department"])
             found = [head] if head else []

@@ -42,8 +42,11 @@ def _conditions(errors: Errors, prefix: str, raw) -> list[dict]:
     return normalised
 
 
-def _who(errors: Errors, prefix: str, kind_key: str, raw: dict, users) -> dict:
-    """An approver or CC spec, validated: {"kind", "role", "department", "user"}."""
+def _who(errors: Errors, prefix: str, kind_key: str, raw: dict, users,
+         owners_head: bool = False) -> dict:
+    """An approver or CC spec, validated: {"kind", "role", "department", "user"}.
+    `owners_head`: a dept_head with no department (the head of the subject owner's
+    department) is allowed, for subjects that name their owner's department."""
     kind = errors.choice(f"{prefix}{kind_key}", raw.get(kind_key), AssigneeKind.choices)
     role, department = raw.get("role"), raw.get("department")
     user_id = raw.get("user_id", raw.get("user"))
@@ -54,7 +57,7 @@ def _who(errors: Errors, prefix: str, kind_key: str, raw: dict, users) -> dict:
                                            [str(d) for d in Dept], required=False)
     elif kind == AssigneeKind.DEPT_HEAD:
         spec["department"] = errors.choice(f"{prefix}department", department,
-                                           [str(d) for d in Dept])
+                                           [str(d) for d in Dept], required=not owners_head)
     elif kind == AssigneeKind.USER:
         user_key = str(user_id or "").strip()
         if not user_key:
@@ -80,9 +83,9 @@ def _cc(errors: Errors, prefix: str, raw, users) -> list[dict]:
     return specs
 
 
-def _step(errors: Errors, i: int, raw: dict, users) -> dict:
+def _step(errors: Errors, i: int, raw: dict, users, owners_head: bool) -> dict:
     prefix = f"steps.{i}."
-    spec = _who(errors, prefix, "assignee_kind", raw, users)
+    spec = _who(errors, prefix, "assignee_kind", raw, users, owners_head)
     hours = errors.integer(f"{prefix}time_limit_hours", raw.get("time_limit_hours") or 0,
                            min_value=0)
     if hours is not None and hours > MAX_HOURS:
@@ -110,7 +113,7 @@ def _referenced_users(steps) -> set[int]:
     return set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
 
 
-def _validate(errors: Errors, steps) -> list[dict]:
+def _validate(errors: Errors, steps, owners_head: bool = False) -> list[dict]:
     if not isinstance(steps, list | tuple) or not steps:
         errors.add("steps", _("Add at least one step."))
         return []
@@ -119,7 +122,7 @@ def _validate(errors: Errors, steps) -> list[dict]:
         return []
     steps = [s if isinstance(s, dict) else {} for s in steps]
     users = _referenced_users(steps)
-    return [_step(errors, i, raw, users) for i, raw in enumerate(steps)]
+    return [_step(errors, i, raw, users, owners_head) for i, raw in enumerate(steps)]
 
 
 def _as_data(step: ApprovalStep) -> dict:
@@ -142,7 +145,8 @@ def chain_save(*, actor, subject_kind: str, name: str, steps: list[dict]) -> App
     errors = Errors()
     kind = errors.choice("subject_kind", subject_kind, sorted(SUBJECTS))
     name = errors.text("name", name, required=True, max_length=100)
-    cleaned = _validate(errors, steps)
+    subject = SUBJECTS.get(kind)
+    cleaned = _validate(errors, steps, bool(subject and subject.owner_department))
     errors.raise_if_any()
     chain, _created = ApprovalChain.objects.select_for_update().get_or_create(
         subject_kind=kind, defaults={"name": name})

@@ -72,6 +72,8 @@ def describe_spec(spec: dict) -> str:
     if kind == AssigneeKind.ROLE:
         role = str(ROLE_LABELS.get(spec.get("role"), spec.get("role")))
         return _("%(role)s of %(dept)s") % {"role": role, "dept": dept_label} if dept else role
+    if kind == AssigneeKind.DEPT_HEAD and not dept:
+        return _("head of the requester's department")
     if kind == AssigneeKind.DEPT_HEAD:
         return _("head of %(dept)s") % {"dept": dept_label}
     return _("user #%(id)s") % {"id": spec.get("user")}
@@ -115,14 +117,20 @@ def _stage_for(request, step, facts) -> ApprovalStage:
                          skip_reason=describe(unmet)[:200] if unmet else "")
 
 
-def plan_stages(stages: list[ApprovalStage], excluded: frozenset[int]) -> list[Plan]:
+def owner_department(subject: SubjectKind, order, subject_id: int) -> str | None:
+    """The subject owner's department (for "head of the owner's department" specs)."""
+    return subject.owner_department(order, subject_id) if subject.owner_department else None
+
+
+def plan_stages(stages: list[ApprovalStage], excluded: frozenset[int],
+                owner_dept: str | None = None) -> list[Plan]:
     """Approvers and CC of each stage (one batch of queries); Conflict if a stage would
     have nobody who may approve it (an error the administrator must see)."""
     specs = []
     for stage in stages:
         specs.append(approver_spec(stage.spec))
         specs.extend(stage.spec.get("cc") or [])
-    resolved = iter(resolve_specs(specs))
+    resolved = iter(resolve_specs(specs, owner_dept=owner_dept, excluded=excluded))
     plans = []
     for stage in stages:
         candidates = {u.pk: u for u in next(resolved) if u.pk not in excluded}
@@ -171,7 +179,9 @@ def announce_tasks(plan: Plan, order) -> None:
 def activate_stage(stage: ApprovalStage, request: ApprovalRequest, order, *,
                    excluded: frozenset[int], now) -> Plan:
     """Open a waiting stage: tasks for its approvers, deadlines, CC, notifications."""
-    plan = plan_stages([stage], excluded)[0]
+    subject = subject_for(request.subject_kind)
+    plan = plan_stages([stage], excluded,
+                       owner_department(subject, order, request.subject_id))[0]
     prepare_activation(plan, now)
     stage.save(update_fields=ACTIVATION_FIELDS)
     ApprovalTask.objects.bulk_create(new_tasks(plan, request, now))
@@ -218,7 +228,8 @@ def approval_start(*, order, actor, subject_kind: str = "order",
         started_by=actor, started_at=now)
     stages = [_stage_for(request, step, facts) for step in chain.steps.all()]
     included = [s for s in stages if s.status == StageStatus.WAITING]
-    plans = plan_stages(included, subject.owner_ids(order, subject_id))
+    plans = plan_stages(included, subject.owner_ids(order, subject_id),
+                        owner_department(subject, order, subject_id))
     if plans:
         prepare_activation(plans[0], now)
         request.current_position = plans[0].stage.position

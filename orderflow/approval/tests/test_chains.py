@@ -50,8 +50,9 @@ def test_an_admin_replaces_the_steps(admin):
     event = AuditEvent.objects.get(action="approval.chain_saved")
     assert (event.actor, len(event.data["before"]["steps"]),
             len(event.data["after"]["steps"])) == (admin, 3, 2)
-    assert [c.subject_kind for c in chains()] == ["order"]
-    assert [s.name for s in chains()[0].steps.all()] == ["销售部负责人审核", "大额领导审批"]
+    # other subjects (archive queries, settlement statements...) seed chains of their own
+    order_chain = next(c for c in chains() if c.subject_kind == "order")
+    assert [s.name for s in order_chain.steps.all()] == ["销售部负责人审核", "大额领导审批"]
 
 
 def test_a_named_user_step(admin):
@@ -127,7 +128,7 @@ def test_unknown_subject_and_missing_name(admin):
     with pytest.raises(ValidationFailed) as exc:
         chain_save(actor=admin, subject_kind="invoice", name=" ", steps=STEPS)
     assert set(exc.value.errors) == {"subject_kind", "name"}
-    assert ApprovalChain.objects.count() == 1
+    assert not ApprovalChain.objects.filter(subject_kind="invoice").exists()
 
 
 def test_a_round_under_way_keeps_its_snapshot(started, chain_people, admin):

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 REVIEW_STATES = {State.IN_REVIEW, State.REVIEW_FAILED, State.IN_APPROVAL,
                  State.APPROVAL_REJECTED, State.AWAITING_SIGNOFF, State.APPROVED}
 RELEASE_STATES = {State.RELEASED, State.IN_EXECUTION, State.EXECUTED}
+SETTLEMENT_STATES = {State.IN_SETTLEMENT, State.SETTLED, State.ARCHIVED}
 INTAKE_STATES = {State.DRAFT, State.AWAITING_CUSTOMER, State.ESCALATED, State.CHECKED,
                  State.DECLINED, State.CANCELLED}
 
@@ -54,7 +55,7 @@ def test_demo_company_has_every_department_role_and_intake_state():
     assert Order.objects.count() == 30
     statuses = set(Order.objects.values_list("status", flat=True))
     assert INTAKE_STATES - {State.CHECKED} <= statuses
-    assert statuses - INTAKE_STATES <= REVIEW_STATES | RELEASE_STATES
+    assert statuses - INTAKE_STATES <= REVIEW_STATES | RELEASE_STATES | SETTLEMENT_STATES
     numbers = sorted(int(n[-6:]) for n in Order.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 31))
     assert Escalation.objects.filter(decision="declined").count() == Order.objects.filter(
@@ -147,7 +148,7 @@ def test_demo_has_reviews_and_approvals_at_every_stage_with_reports_and_calendar
     assert ReviewReport.objects.exists()
     assert not ReviewReport.objects.filter(file="").exists()
     assert SignOff.objects.count() == Order.objects.filter(
-        status__in={State.APPROVED} | RELEASE_STATES).count()
+        status__in={State.APPROVED} | RELEASE_STATES | SETTLEMENT_STATES).count()
     # released orders (P4.2): departments at work, a sealed original printed for each
     from orderflow.release.models import OrderPrint
 
@@ -170,5 +171,19 @@ def test_demo_has_reviews_and_approvals_at_every_stage_with_reports_and_calendar
     assert ProductionProblem.objects.filter(status="open").exists()
     assert PurchaseContract.objects.filter(status="signed").exists()
     assert NonconformanceNotice.objects.filter(status="open").exists()
+    # settlement (P7) and archive (P9): one order settled and waiting to be archived,
+    # others archived with their dossier, in Finance's audit, collecting with a dispute
+    from orderflow.archive.models import Dossier, QueryRequest
+    from orderflow.settlement.models import Dispute, Receipt, SettlementRecord
+
+    assert SETTLEMENT_STATES <= statuses
+    archived = Order.objects.filter(status=State.ARCHIVED)
+    assert Dossier.objects.filter(order__in=archived).count() == archived.count()
+    assert SettlementRecord.objects.count() == Order.objects.filter(
+        status__in={State.SETTLED, State.ARCHIVED}).count()
+    assert Receipt.objects.filter(order__status=State.IN_SETTLEMENT).exists()
+    assert Dispute.objects.filter(status="open").exists()
+    assert set(QueryRequest.objects.values_list("status", flat=True)) >= {"approved",
+                                                                          "declined"}
     # the 2026 public holidays and make-up workdays (调休) are in the calendar
     assert CalendarDay.objects.filter(date__year=2026, kind="workday").count() == 6

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 NAMES = ["=HYPERLINK(\"http://evil\",\"x\")", "+86 138", "-2+3", "@SUM(A1)", "普通客户"]
 
 
-def _clean(params):
+def _clean(user, params):
     if "limit" in params and not str(params["limit"]).isdigit():
         raise ValidationFailed({"limit": ["Enter a whole number."]})
     return {"limit": int(params.get("limit", len(NAMES)))}

@@ -110,7 +110,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     # P7 settlement, P9 archive
     Transition("start_settlement", (State.EXECUTED,), (State.IN_SETTLEMENT,),
                Actor.SALES_OWNER, "P7.1.2"),
-    Transition("settle", (State.IN_SETTLEMENT,), (State.SETTLED,), Actor.FINANCE, "P7.2.2"),
+    # P7.2.2: settled by the system, in the write that completes audit + invoices + receipts.
+    Transition("settle", (State.IN_SETTLEMENT,), (State.SETTLED,), Actor.SYSTEM, "P7.2.2"),
     Transition("archive", (State.SETTLED,), (State.ARCHIVED,), Actor.ARCHIVIST, "P9.1.1"),
     # P8 change and cancellation side paths
     Transition("request_change", _CHANGEABLE, (State.CHANGE_REVIEW,), Actor.SALES_OWNER,

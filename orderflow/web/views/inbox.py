@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from orderflow.accounts.labels import DEPT_LABELS
@@ -91,9 +92,17 @@ def panel_row(review) -> Row:
                review)
 
 
+# What an approval task is about when it is not the order itself (each subject kind).
+SUBJECT_LABELS = {"statement": gettext_lazy("Settlement statement"),
+                  "archive_query": gettext_lazy("Archive query request")}
+
+
 def task_row(task) -> Row:
-    return Row("task", task.pk, task.order,
-               _("Approve: %(step)s") % {"step": task.stage.name}, task,
+    asked = _("Approve: %(step)s") % {"step": task.stage.name}
+    kind = task.request.subject_kind
+    if kind != "order":
+        asked = f"{SUBJECT_LABELS.get(kind, kind)} · {asked}"
+    return Row("task", task.pk, task.order, asked, task,
                acting_for=getattr(task, "acting_for", None),
                due_at=task.stage.due_at, remind_at=task.stage.remind_at)
 

@@ -12,6 +12,7 @@ from orderflow.intake.selectors import leads_waiting_for
 from orderflow.orders import selectors
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.selectors import OrderFilters
+from orderflow.settlement.selectors import settlement_waiting_for
 
 from ..forms_orders import filters_query
 
@@ -52,6 +53,7 @@ def workbench(request):
         "counters": _counters(user), "count_cap": selectors.COUNT_CAP,
         "inbox": [(order, NEXT_STEPS.get(order.status, "")) for order in inbox],
         "leads": leads_waiting_for(user),
+        "settlement_items": settlement_waiting_for(user),
         "scope_mine": selectors.workbench_scope(user) is not None,
     }
     return render(request, "workbench/index.html", context)

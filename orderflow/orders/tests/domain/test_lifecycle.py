@@ -84,7 +84,7 @@ EXPECTED_ACTORS = {
     "request_cancellation": (Actor.SALES_OWNER, "P8.2.1"),
     "approve_cancellation": (Actor.APPROVER, "P8.2.3"),
     "sign_off": (Actor.SALES_HEAD, "P4.1.2"),
-    "settle": (Actor.FINANCE, "P7.2.2"),
+    "settle": (Actor.SYSTEM, "P7.2.2"),
     "archive": (Actor.ARCHIVIST, "P9.1.1"),
 }
 

@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 ALL = set(State)
 PRE_REVIEW = {State.DRAFT, State.AWAITING_CUSTOMER, State.ESCALATED, State.CHECKED,
               State.DECLINED}
+# P9.2.1: an archived order is seen only by Sales (owner, head), Archive, management and
+# system admins; everyone else needs an approved query (orderflow/archive/tests).
+ARCHIVED = {State.ARCHIVED}
 
 # kind of user -> (department, roles) and the states in which they see someone's order.
 KINDS = {
@@ -23,9 +26,9 @@ KINDS = {
     "division_leader": (Dept.MANAGEMENT, [Role.DIVISION_LEADER], ALL),
     "general_manager": (Dept.MANAGEMENT, [Role.GENERAL_MANAGER], ALL),
     "system_admin": (Dept.TECHNOLOGY, [Role.SYSTEM_ADMIN], ALL),
-    "production": (Dept.PRODUCTION, [Role.STAFF], ALL - PRE_REVIEW),
-    "quality_head": (Dept.QUALITY, [Role.DEPT_HEAD], ALL - PRE_REVIEW),
-    "finance": (Dept.FINANCE, [Role.STAFF], ALL - {State.DRAFT}),
+    "production": (Dept.PRODUCTION, [Role.STAFF], ALL - PRE_REVIEW - ARCHIVED),
+    "quality_head": (Dept.QUALITY, [Role.DEPT_HEAD], ALL - PRE_REVIEW - ARCHIVED),
+    "finance": (Dept.FINANCE, [Role.STAFF], ALL - {State.DRAFT} - ARCHIVED),
     "archive": (Dept.ARCHIVE, [Role.STAFF], {State.SETTLED, State.ARCHIVED}),
     "marketing": (Dept.MARKETING, [Role.STAFF], set()),
     "management_staff": (Dept.MANAGEMENT, [Role.STAFF], set()),

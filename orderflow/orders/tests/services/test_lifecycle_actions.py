@@ -51,8 +51,8 @@ MAY_TAKE = {
     "start_execution": set(),
     "complete_execution": set(),
     "start_settlement": {"owner", "sales_head"},
-    "settle": set(),
-    "archive": set(),
+    "settle": set(),  # the system, once audited, invoiced and collected (P7.2.2)
+    "archive": {"owner", "sales_head"},  # and the Archive department (P9.1.1)
     "request_change": {"owner", "sales_head"},
     "approve_change": set(),
     "reject_change": set(),
@@ -79,8 +79,8 @@ PRODUCTION_HIDDEN = {State.DRAFT, State.AWAITING_CUSTOMER, State.ESCALATED, Stat
 def sees(kind: str, state: State) -> bool:
     if kind == "other_sales":
         return False
-    if kind == "production":
-        return state not in PRODUCTION_HIDDEN
+    if kind == "production":  # nor an archived one (P9.2.1)
+        return state not in PRODUCTION_HIDDEN and state != State.ARCHIVED
     return True
 
 

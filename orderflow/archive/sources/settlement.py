@@ -1,0 +1,98 @@
+"""The settlement documents of a dossier (P9.1.1, P7.3.2): the audited statement's PDF (as
+the worker rendered it) and its Excel, and the settlement file (JSON): every statement
+revision with its reconciliation, the invoices (void ones too), the payment schedule, the
+receipts, disputes with their negotiation log, and the settlement record. All hold prices."""
+
+from django.utils import translation
+
+from orderflow.documents.xlsx import XLSX_CONTENT_TYPE
+from orderflow.settlement.models import (
+    Dispute,
+    Instalment,
+    Invoice,
+    Receipt,
+    Reconciliation,
+    SettlementRecord,
+    SettlementStatement,
+    StatementLine,
+)
+from orderflow.settlement.selectors.exports import statement_xlsx
+
+from . import ArchiveFile, Collected, register_source
+
+JSON = "application/json"
+
+
+def _rows(queryset, *fields) -> list[dict]:
+    return list(queryset.values(*fields))
+
+
+def settlement_record(order) -> dict:
+    statements = SettlementStatement.objects.filter(order_id=order.pk).order_by("revision")
+    return {
+        "statements": _rows(statements, "number", "revision", "status", "currency",
+                            "tax_rate", "total_net", "total_tax", "total_gross",
+                            "content_hash", "created_at", "submitted_at", "audited_at",
+                            "returned_at", "returned_reason"),
+        "statement_lines": _rows(StatementLine.objects.filter(
+            statement__order_id=order.pk).order_by("statement__revision", "position"),
+            "statement__number", "position", "name", "specification", "unit",
+            "delivered_quantity", "quantity", "unit_price", "amount", "tax_rate", "tax",
+            "total"),
+        "reconciliations": _rows(Reconciliation.objects.filter(
+            statement__order_id=order.pk).order_by("id"), "statement__number", "channel",
+            "contact_name", "confirmed_on", "confirmed_amount", "payment_method", "note",
+            "recorded_by_id", "recorded_at"),
+        "invoices": _rows(Invoice.objects.filter(order_id=order.pk).order_by("id"), "kind",
+                          "number", "issued_on", "net_amount", "tax_amount", "total",
+                          "amount_in_words", "issued_by_id", "issued_at", "voided_at",
+                          "voided_by_id", "void_reason"),
+        "schedule": _rows(Instalment.objects.filter(order_id=order.pk).order_by("position"),
+                          "position", "percent", "trigger", "days", "amount", "due_date",
+                          "paid_amount"),
+        "receipts": _rows(Receipt.objects.filter(order_id=order.pk).order_by("id"),
+                          "instalment__position", "received_on", "amount", "method",
+                          "bank_reference", "note", "recorded_by_id", "recorded_at"),
+        "disputes": [{**d, "entries": _rows(
+            Dispute.objects.get(pk=d["id"]).entries.order_by("id"), "happened_on", "channel",
+            "summary", "outcome", "recorded_by_id", "recorded_at")}
+            for d in _rows(Dispute.objects.filter(order_id=order.pk).order_by("id"), "id",
+                           "reason", "disputed_amount", "status", "legal_status",
+                           "case_number", "lawyer", "resolution", "opened_by_id",
+                           "opened_at")],
+        "settlement_record": SettlementRecord.objects.filter(order_id=order.pk).values(
+            "settled_on", "settled_at", "amount", "currency", "invoiced", "payment_methods",
+            "last_received_on").first(),
+    }
+
+
+@register_source("settlement")
+def settlement_source(order) -> Collected:
+    """The statement (PDF and Excel) and the settlement file of the order."""
+    from .builtin import _stored, as_json
+
+    if not SettlementStatement.objects.filter(order_id=order.pk).exists():
+        return Collected()          # nothing was settled through the system
+    result = Collected(files=[ArchiveFile(
+        kind="settlement", title=f"结算资料 {order.number}",
+        name=f"settlement-{order.number}.json", content=as_json(settlement_record(order)),
+        content_type=JSON, source=f"settlement:order={order.pk}", holds_prices=True)])
+    statement = (SettlementStatement.objects.filter(order_id=order.pk, status="audited")
+                 .order_by("-revision").first())
+    if statement is None:
+        return result
+    with translation.override("zh-hans"):
+        sheet = statement_xlsx(statement)
+    result.files.append(ArchiveFile(
+        kind="settlement", title=f"结算单 {statement.number}（Excel）",
+        name=f"{statement.number}.xlsx", content=sheet, content_type=XLSX_CONTENT_TYPE,
+        source=f"settlement.statement:{statement.pk}", holds_prices=True))
+    pdf = _stored(statement.pdf)
+    if pdf is None:
+        result.missing.append(f"结算单 {statement.number} 的 PDF 尚未生成")
+    else:
+        result.files.append(ArchiveFile(
+            kind="settlement", title=f"结算单 {statement.number}",
+            name=f"{statement.number}.pdf", content=pdf, content_type="application/pdf",
+            source=f"settlement.statement:{statement.pk}:pdf", holds_prices=True))
+    return result

@@ -1,0 +1,77 @@
+"""Collection (P7.2.2): the payment schedule built at the audit, and the receipts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .checks import at_most
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    ACCEPTANCE_BILL = "acceptance_bill", _("Acceptance bill (承兑汇票)")
+    CASH = "cash", _("Cash")
+    CHEQUE = "cheque", _("Cheque")
+    OTHER = "other", _("Other")
+
+
+class Instalment(models.Model):
+    """One instalment of the schedule: its share of the statement total and due date.
+    `paid_amount` is the sum of its receipts (kept with F() under the order lock)."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE,
+                              related_name="settlement_instalments")
+    statement = models.ForeignKey("settlement.SettlementStatement", on_delete=models.PROTECT,
+                                  related_name="instalments")
+    position = models.PositiveSmallIntegerField(_("instalment"))
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2)
+    trigger = models.CharField(_("due"), max_length=20, blank=True)
+    days = models.PositiveIntegerField(_("within days"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    due_date = models.DateField(_("due date"))
+    paid_amount = models.DecimalField(_("paid"), max_digits=16, decimal_places=2, default=0)
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "position"],
+                                    name="uniq_instalment_position"),
+            models.CheckConstraint(condition=Q(paid_amount__gte=0)
+                                   & at_most("paid_amount", "amount"),
+                                   name="instalment_paid_within"),
+        ]
+        indexes = [models.Index(fields=["due_date"], name="instalment_due_idx")]
+        verbose_name = _("payment instalment")
+        verbose_name_plural = _("payment schedule")
+
+    def __str__(self):
+        return f"{self.order_id} #{self.position}"
+
+
+class Receipt(models.Model):
+    """Money received against an instalment (partial payments allowed)."""
+
+    instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT,
+                                   related_name="receipts")
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
+    received_on = models.DateField(_("received on"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    method = models.CharField(_("payment method"), max_length=16,
+                              choices=PaymentMethod.choices)
+    bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["instalment_id", "received_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+                                              name="receipt_positive")]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+
+    def __str__(self):
+        return f"{self.instalment_id} {self.amount}"

@@ -1,0 +1,107 @@
+"""Receivables per customer (Finance and the Sales head: outstanding and overdue, with the
+instalments) and the settlement records (P7.3.1, P7.3.2) with filters."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from orderflow.core import clock
+from orderflow.core.errors import NotPermitted, ValidationFailed
+from orderflow.orders.domain.lifecycle import State
+from orderflow.orders.models import Order
+from orderflow.orders.permissions import visibility_q
+
+from ..domain.money import ZERO
+from ..domain.schedule import InstalmentStatus, instalment_status
+from ..models import Instalment, SettlementRecord
+from ..permissions import sees_all_receivables
+
+MAX_ROWS = 5000
+
+
+@dataclass
+class CustomerReceivable:
+    customer: object
+    outstanding: Decimal = ZERO
+    overdue: Decimal = ZERO
+    instalments: list = field(default_factory=list)
+
+
+def receivables(user, *, customer_id: int | None = None,
+                overdue_only: bool = False) -> list[CustomerReceivable]:
+    """Open instalments of orders in settlement, grouped per customer, most overdue first.
+
+    Raises:
+        NotPermitted: not Finance, the Sales head, management or an admin.
+    """
+    if not sees_all_receivables(user):
+        raise NotPermitted(_("Only Finance and the Sales head see the receivables."))
+    today = clock.today()
+    qs = (Instalment.objects.filter(order__status=State.IN_SETTLEMENT,
+                                    paid_amount__lt=F("amount"))
+          .select_related("order", "order__customer", "order__salesperson")
+          .order_by("due_date", "id"))
+    if customer_id:
+        qs = qs.filter(order__customer_id=customer_id)
+    if overdue_only:
+        qs = qs.filter(due_date__lt=today)
+    groups: dict[int, CustomerReceivable] = {}
+    for row in qs[:MAX_ROWS]:
+        row.due = row.amount - row.paid_amount
+        row.status = instalment_status(amount=row.amount, paid=row.paid_amount,
+                                       due=row.due_date, today=today)
+        group = groups.setdefault(row.order.customer_id,
+                                  CustomerReceivable(row.order.customer))
+        group.outstanding += row.due
+        group.overdue += row.due if row.status == InstalmentStatus.OVERDUE else ZERO
+        group.instalments.append(row)
+    return sorted(groups.values(), key=lambda g: (-g.overdue, -g.outstanding,
+                                                  g.customer.code))
+
+
+def _date(errors: dict, name: str, value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors[name] = [_("Enter a valid date (YYYY-MM-DD).")]
+        return None
+
+
+def records_queryset(user, *, date_from=None, date_to=None, customer_id=None,
+                     check_only: bool = False):
+    """Settlement records of the orders the user sees, newest first, by settled date
+    (from/to inclusive) and customer.
+
+    Raises:
+        ValidationFailed: a date that is not YYYY-MM-DD.
+    """
+    errors: dict = {}
+    start, end = _date(errors, "date_from", date_from), _date(errors, "date_to", date_to)
+    if errors:
+        raise ValidationFailed(errors)
+    if check_only:
+        return None
+    qs = (SettlementRecord.objects
+          .filter(order__in=Order.objects.filter(visibility_q(user)).values("pk"))
+          .select_related("order", "customer", "statement").order_by("-settled_on", "-id"))
+    if start:
+        qs = qs.filter(settled_on__gte=start)
+    if end:
+        qs = qs.filter(settled_on__lte=end)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return qs
+
+
+def settlement_records(user, *, date_from=None, date_to=None, customer_id=None,
+                       limit: int = 200) -> list[SettlementRecord]:
+    """The records list page and API (bounded); the export has them all."""
+    qs = records_queryset(user, date_from=date_from, date_to=date_to, customer_id=customer_id)
+    return list(qs[:max(1, min(int(limit), MAX_ROWS))])

@@ -1,0 +1,116 @@
+"""Invoices (P7.2.2): Finance issues them after the audit, several per order, never more
+than the statement in total; a void one (红冲) is kept, marked void, and stops counting."""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from orderflow.audit import services as audit
+from orderflow.core import clock
+from orderflow.core.errors import NotFound, TransitionNotAllowed, ValidationFailed
+from orderflow.core.validation import Errors
+from orderflow.orders.services import lock_order
+from orderflow.release.domain.money_words import amount_in_words
+
+from ..domain.money import invoice_room, is_invoice_number
+from ..models import Invoice, InvoiceKind
+from .common import MAX_AMOUNT, MAX_TEXT, audited_statement, require_finance
+from .completion import invoiced_total, settle_if_complete
+
+
+def _validated(errors: Errors, *, kind, number, issued_on, net_amount, tax_amount) -> dict:
+    values = {
+        "kind": errors.choice("kind", kind, InvoiceKind.choices),
+        "number": errors.text("number", number, required=True, max_length=20),
+        "issued_on": errors.date("issued_on", issued_on),
+        "net_amount": errors.decimal("net_amount", net_amount, positive=True,
+                                     max_value=MAX_AMOUNT),
+        "tax_amount": errors.decimal("tax_amount", tax_amount, min_value=Decimal("0"),
+                                     max_value=MAX_AMOUNT),
+    }
+    if values["number"] and "number" not in errors.errors \
+            and not is_invoice_number(values["number"]):
+        errors.add("number", _("An invoice number has 8 or 20 digits."))
+    if values["issued_on"] and values["issued_on"] > clock.today():
+        errors.add("issued_on", _("The date cannot be in the future."))
+    return values
+
+
+@transaction.atomic
+def invoice_issue(*, order_id: int, actor, kind, number, issued_on, net_amount,
+                  tax_amount) -> Invoice:
+    """Record an invoice issued to the customer (P7.2.2); the amount in 大写 is computed.
+
+    Raises:
+        NotFound, NotPermitted (not Finance), TransitionNotAllowed (not audited or not in
+        settlement), ValidationFailed (number taken or malformed, date in the future,
+        amounts, the invoices' total over the statement total).
+    """
+    order = lock_order(order_id, actor)
+    require_finance(actor)
+    statement = audited_statement(order)
+    errors = Errors()
+    values = _validated(errors, kind=kind, number=number, issued_on=issued_on,
+                        net_amount=net_amount, tax_amount=tax_amount)
+    if "number" not in errors.errors and "kind" not in errors.errors and \
+            Invoice.objects.filter(kind=values["kind"], number=values["number"]).exists():
+        errors.add("number", _("An invoice of this type with this number is already "
+                               "recorded."))
+    total = None
+    if values["net_amount"] is not None and values["tax_amount"] is not None and \
+            not {"net_amount", "tax_amount"} & set(errors.errors):
+        total = values["net_amount"] + values["tax_amount"]
+        room = invoice_room(statement.total_gross, invoiced_total(statement))
+        if total > room:
+            errors.add("net_amount", _("The invoices would exceed the statement total: at "
+                                       "most %(room)s (with tax) can still be invoiced.")
+                       % {"room": room})
+    errors.raise_if_any()
+    invoice = _create(order=order, statement=statement, total=total,
+                      amount_in_words=amount_in_words(total), issued_by=actor,
+                      issued_at=clock.now(), **values)
+    audit.record(actor, "settlement.invoice_issued", invoice, data={
+        "order": order.number, "kind": invoice.kind, "number": invoice.number,
+        "total": str(total), "issued_on": invoice.issued_on.isoformat()})
+    settle_if_complete(order, statement, actor)
+    return invoice
+
+
+def _create(**fields) -> Invoice:
+    """Insert the invoice; the same number recorded at the same moment on another order
+    (whose lock is not ours) meets the unique constraint: a field error, not a crash."""
+    try:
+        with transaction.atomic():
+            return Invoice.objects.create(**fields)
+    except IntegrityError:
+        raise ValidationFailed({"number": [_("An invoice of this type with this number is "
+                                            "already recorded.")]}) from None
+
+
+@transaction.atomic
+def invoice_void(*, invoice_id: int, actor, reason) -> Invoice:
+    """Void an invoice (红冲) with a reason: kept, marked void, no longer counted.
+
+    Raises:
+        NotFound, NotPermitted (not Finance), TransitionNotAllowed (already void, order
+        no longer in settlement), ValidationFailed (no reason).
+    """
+    order_id = Invoice.objects.filter(pk=invoice_id).values_list("order_id", flat=True).first()
+    if order_id is None:
+        raise NotFound(_("Invoice not found."))
+    order = lock_order(order_id, actor)
+    require_finance(actor)
+    audited_statement(order)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+    if invoice.is_void:
+        raise TransitionNotAllowed(_("This invoice is already void."))
+    errors = Errors()
+    reason = errors.text("reason", reason, required=True, max_length=MAX_TEXT)
+    errors.raise_if_any()
+    invoice.voided_at, invoice.voided_by, invoice.void_reason = clock.now(), actor, reason
+    invoice.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit.record(actor, "settlement.invoice_voided", invoice, data={
+        "order": order.number, "number": invoice.number, "reason": reason,
+        "total": str(invoice.total)})
+    return invoice

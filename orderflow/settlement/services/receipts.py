@@ -1,0 +1,74 @@
+"""Receipts (P7.2.2): Finance records money received against an instalment; partial
+payments allowed, never more than the instalment still owes. The customer's receivables
+fall by each receipt in the same transaction."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from orderflow.audit import services as audit
+from orderflow.core import clock
+from orderflow.core.errors import NotFound
+from orderflow.core.validation import Errors
+from orderflow.masterdata.models import Customer
+from orderflow.orders.services import lock_order
+
+from ..domain.money import amount_due
+from ..models import Instalment, PaymentMethod, Receipt
+from .common import MAX_AMOUNT, MAX_TEXT, audited_statement, require_finance
+from .completion import settle_if_complete
+
+
+def _validated(errors: Errors, instalment: Instalment, *, received_on, amount, method,
+               bank_reference, note) -> dict:
+    values = {
+        "received_on": errors.date("received_on", received_on),
+        "amount": errors.decimal("amount", amount, positive=True, max_value=MAX_AMOUNT),
+        "method": errors.choice("method", method, PaymentMethod.choices),
+        "bank_reference": errors.text("bank_reference", bank_reference, max_length=64),
+        "note": errors.text("note", note, max_length=MAX_TEXT),
+    }
+    if values["received_on"] and values["received_on"] > clock.today():
+        errors.add("received_on", _("The date cannot be in the future."))
+    due = amount_due(instalment.amount, instalment.paid_amount)
+    if values["amount"] is not None and "amount" not in errors.errors and \
+            values["amount"] > due:
+        errors.add("amount", _("The receipt is larger than the amount due on this "
+                               "instalment (%(due)s).") % {"due": due})
+    return values
+
+
+@transaction.atomic
+def receipt_record(*, instalment_id: int, actor, received_on, amount, method,
+                   bank_reference="", note="") -> Receipt:
+    """Record a receipt against an instalment; the last one settles the order.
+
+    Raises:
+        NotFound, NotPermitted (not Finance), TransitionNotAllowed (order not in
+        settlement), ValidationFailed (over the amount due, future date, not positive).
+    """
+    order_id = (Instalment.objects.filter(pk=instalment_id)
+                .values_list("order_id", flat=True).first())
+    if order_id is None:
+        raise NotFound(_("Instalment not found."))
+    order = lock_order(order_id, actor)
+    require_finance(actor)
+    statement = audited_statement(order)
+    instalment = Instalment.objects.get(pk=instalment_id)
+    errors = Errors()
+    values = _validated(errors, instalment, received_on=received_on, amount=amount,
+                        method=method, bank_reference=bank_reference, note=note)
+    errors.raise_if_any()
+    receipt = Receipt.objects.create(instalment=instalment, order=order, recorded_by=actor,
+                                     recorded_at=clock.now(), **values)
+    Instalment.objects.filter(pk=instalment.pk).update(
+        paid_amount=F("paid_amount") + receipt.amount)
+    Customer.objects.filter(pk=order.customer_id).update(
+        receivables_outstanding=F("receivables_outstanding") - receipt.amount)
+    audit.record(actor, "settlement.receipt_recorded", receipt, data={
+        "order": order.number, "instalment": instalment.position,
+        "amount": str(receipt.amount), "method": receipt.method,
+        "received_on": receipt.received_on.isoformat(),
+        "bank_reference": receipt.bank_reference})
+    settle_if_complete(order, statement, actor)
+    return receipt
