@@ -76,7 +76,7 @@ class MarginOut(Schema):
             description="Newest first; corrections are negative and name the record they "
             "correct. 404 if the order is not visible.")
 def list_costs(request, order_id: int):
-    return selectors.costs_for(visible_order(request, order_id))
+    return selectors.costs_seen_by(request.auth, visible_order(request, order_id))
 
 
 @router.post("/orders/{id:order_id}/costs", response={201: CostOut, **ERRORS},
@@ -101,4 +101,4 @@ def add_cost(request, order_id: int, payload: CostIn):
             "in the latest concluded review round (P3.2.5). Percent differences are in "
             "points (actual - estimated).")
 def order_margin(request, order_id: int):
-    return selectors.margin_for(visible_order(request, order_id))
+    return selectors.margin_seen_by(request.auth, visible_order(request, order_id))

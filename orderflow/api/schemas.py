@@ -136,6 +136,14 @@ def service_fields(payload: Schema) -> dict:
 # Order output
 
 
+def _priced(context, value):
+    """A price or amount, or None for who may not see prices (P9.2.2)."""
+    from orderflow.archive.permissions import may_see_prices
+
+    request = (context or {}).get("request")
+    return value if request is not None and may_see_prices(request.auth) else None
+
+
 class LineOut(Schema):
     id: int
     position: int
@@ -144,8 +152,16 @@ class LineOut(Schema):
     specification: str
     quantity: Decimal
     unit: str
-    unit_price: Decimal
-    amount: Decimal
+    unit_price: Decimal | None = Field(description="null for who may not see prices")
+    amount: Decimal | None = Field(description="null for who may not see prices")
+
+    @staticmethod
+    def resolve_unit_price(obj, context) -> Decimal | None:
+        return _priced(context, obj.unit_price)
+
+    @staticmethod
+    def resolve_amount(obj, context) -> Decimal | None:
+        return _priced(context, obj.amount)
 
 
 class InstalmentOut(Schema):
@@ -199,12 +215,16 @@ class OrderListItem(Schema):
     order_date: dt.date
     delivery_date: dt.date | None
     currency: str
-    total_gross: Decimal
+    total_gross: Decimal | None = Field(description="null for who may not see prices")
     has_special_requirements: bool
 
     @staticmethod
     def resolve_status_label(obj) -> str:
         return state_label(obj.status)
+
+    @staticmethod
+    def resolve_total_gross(obj, context) -> Decimal | None:
+        return _priced(context, obj.total_gross)
 
 
 class OrderPage(Schema):
@@ -224,8 +244,8 @@ class OrderDetail(OrderListItem):
     customer_po: str
     delivery_place: str
     tax_rate: Decimal
-    total_net: Decimal
-    total_tax: Decimal
+    total_net: Decimal | None
+    total_tax: Decimal | None
     notes: str
     created_by: UserRef
     created_at: dt.datetime
@@ -241,6 +261,14 @@ class OrderDetail(OrderListItem):
     @staticmethod
     def resolve_channel_label(obj) -> str:
         return obj.get_channel_display()
+
+    @staticmethod
+    def resolve_total_net(obj, context) -> Decimal | None:
+        return _priced(context, obj.total_net)
+
+    @staticmethod
+    def resolve_total_tax(obj, context) -> Decimal | None:
+        return _priced(context, obj.total_tax)
 
     @staticmethod
     def resolve_order_type_label(obj) -> str:

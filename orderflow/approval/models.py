@@ -12,6 +12,7 @@ from orderflow.workcal.models import TimedWork
 class AssigneeKind(models.TextChoices):
     ROLE = "role", _("Everyone with a role")
     DEPT_HEAD = "dept_head", _("Head of a department")
+    DEPARTMENT = "department", _("Everyone in a department")
     USER = "user", _("A named person")
 
 

@@ -163,6 +163,9 @@ def reject(order, task: ApprovalTask, actor, on_behalf_of: int | None, reason: s
     request.save(update_fields=["status", "finished_at", "outcome_reason"])
     audit.record(actor, "approval.rejected", order, on_behalf_of=_person(on_behalf_of),
                  data=_event_data(task, reason=reason))
+    if request.subject_kind != "order":
+        return  # the subject told its own people (on_rejected): a statement's Sales, a
+        # query's requester; the order itself was not rejected
     recipients = [order.salesperson, *User.objects.filter(pk__in=stage.cc_user_ids or [])]
     tell(recipients, order, kind="approval.rejected", body=reason, exclude=actor,
          title=gettext_lazy("Order %(number)s was rejected in approval (%(step)s)"),

@@ -6,7 +6,9 @@ A spec is {"kind": "role"|"dept_head"|"user", "role": .., "department": .., "use
 - dept_head: the department's head, as orderflow.accounts.selectors.department_head
   answers it (the head named on the department if active, else its first active user
   with the department head role);
-- user: that user, if active.
+- user: that user, if active;
+- department: every active member of the department, whatever their role (e.g. Finance
+  staff and the Finance head, any one of whom audits a statement).
 A dept_head spec with no department names the head of the subject owner's department
 (SubjectKind.owner_department); when the owner is that head (or it has none), the
 division leaders, else the general manager, decide in their place.
@@ -57,6 +59,16 @@ def _holders(roles) -> dict[str, list[User]]:
     return holders
 
 
+def _members(codes) -> dict[str, list[User]]:
+    """{code: active members by id} of the departments (one query, none without codes)."""
+    members: dict[str, list[User]] = defaultdict(list)
+    if codes:
+        for user in (User.objects.filter(department__code__in=sorted(codes), is_active=True)
+                     .select_related("department").order_by("id")):
+            members[user.department.code].append(user)
+    return members
+
+
 def _owners_head(spec: dict) -> bool:
     return spec.get("kind") == AssigneeKind.DEPT_HEAD and not spec.get("department")
 
@@ -84,6 +96,8 @@ def resolve_specs(specs: list[dict], *, owner_dept: str | None = None,
         depts |= {owner_dept} if owner_dept else set()
     user_ids = {int(s["user"]) for s in specs
                 if s.get("kind") == AssigneeKind.USER and s.get("user")}
+    members = _members({s["department"] for s in specs
+                        if s.get("kind") == AssigneeKind.DEPARTMENT and s.get("department")})
     holders = _holders(roles)
     heads = department_heads(depts)
     users = ({u.pk: u for u in User.objects.filter(pk__in=user_ids, is_active=True)
@@ -99,6 +113,8 @@ def resolve_specs(specs: list[dict], *, owner_dept: str | None = None,
         elif kind == AssigneeKind.DEPT_HEAD:
             head = heads.get(spec["department"])
             found = [head] if head else []
+        elif kind == AssigneeKind.DEPARTMENT:
+            found = members.get(spec.get("department") or "", [])
         elif kind == AssigneeKind.USER and spec.get("user"):
             user = users.get(int(spec["user"]))
             found = [user] if user else []

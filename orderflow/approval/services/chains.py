@@ -58,6 +58,9 @@ def _who(errors: Errors, prefix: str, kind_key: str, raw: dict, users,
     elif kind == AssigneeKind.DEPT_HEAD:
         spec["department"] = errors.choice(f"{prefix}department", department,
                                            [str(d) for d in Dept], required=not owners_head)
+    elif kind == AssigneeKind.DEPARTMENT:
+        spec["department"] = errors.choice(f"{prefix}department", department,
+                                           [str(d) for d in Dept])
     elif kind == AssigneeKind.USER:
         user_key = str(user_id or "").strip()
         if not user_key:

@@ -72,6 +72,8 @@ def describe_spec(spec: dict) -> str:
     if kind == AssigneeKind.ROLE:
         role = str(ROLE_LABELS.get(spec.get("role"), spec.get("role")))
         return _("%(role)s of %(dept)s") % {"role": role, "dept": dept_label} if dept else role
+    if kind == AssigneeKind.DEPARTMENT:
+        return _("everyone in %(dept)s") % {"dept": dept_label}
     if kind == AssigneeKind.DEPT_HEAD and not dept:
         return _("head of the requester's department")
     if kind == AssigneeKind.DEPT_HEAD:

@@ -74,3 +74,33 @@ def test_only_subjects_naming_their_owner_s_department_allow_it(db):
         chain_save(actor=admin, subject_kind="order", name="x", steps=[
             {"name": "x", "assignee_kind": "dept_head", "department": ""}])
     assert set(exc.value.errors) == {"steps.0.department"}
+
+
+def test_everyone_in_a_department_whatever_their_role(db):
+    # given Finance staff, its head and an inactive member, and someone of another dept
+    staff = make_user(Dept.FINANCE, Role.STAFF, username="f1")
+    head = make_user(Dept.FINANCE, Role.DEPT_HEAD, username="fh")
+    gone = make_user(Dept.FINANCE, Role.STAFF, username="f2")
+    gone.is_active = False
+    gone.save()
+    make_user(Dept.SALES, Role.STAFF, username="s1")
+    spec = {"kind": "department", "department": "finance"}
+    # then the spec names the active members of Finance, by id, and reads as such
+    assert resolve_specs([spec]) == [[staff, head]]
+    assert describe_spec(spec) == "everyone in Finance"
+
+
+def test_a_department_step_names_its_department(db):
+    from orderflow.approval.services import chain_save
+    from orderflow.core.errors import ValidationFailed
+
+    admin = make_user(Dept.MANAGEMENT, Role.SYSTEM_ADMIN)
+    with pytest.raises(ValidationFailed) as exc:
+        chain_save(actor=admin, subject_kind="statement", name="x", steps=[
+            {"name": "x", "assignee_kind": "department", "department": ""}])
+    assert set(exc.value.errors) == {"steps.0.department"}
+    chain = chain_save(actor=admin, subject_kind="statement", name="结算单审核", steps=[
+        {"name": "财务审核", "assignee_kind": "department", "department": "finance",
+         "mode": "any"}])
+    assert [(s.assignee_kind, s.department) for s in chain.steps.all()] == [
+        ("department", "finance")]

@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Subquery, Sum
 from django.utils.translation import gettext as _
 
+from orderflow.archive.permissions import may_see_prices
+from orderflow.core.errors import NotPermitted
 from orderflow.review.models import OpinionStatus, Review, ReviewOpinion
 
 from ..domain.margin import difference, margin, margin_percent
@@ -15,6 +17,27 @@ from .overview import OpenItem, Summary
 
 DEPT = "finance"
 ZERO = Decimal(0)
+
+
+def require_prices(user) -> None:
+    """Costs and margins only for who may see prices (P9.2.2).
+
+    Raises:
+        NotPermitted.
+    """
+    if not may_see_prices(user):
+        raise NotPermitted(_("Costs and margins are shown only to the roles allowed to see "
+                             "them."))
+
+
+def costs_seen_by(user, order) -> list[CostRecord]:
+    require_prices(user)
+    return costs_for(order)
+
+
+def margin_seen_by(user, order) -> "Margin":
+    require_prices(user)
+    return margin_for(order)
 
 
 def costs_for(order) -> list[CostRecord]:

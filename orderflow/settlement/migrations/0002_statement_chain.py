@@ -1,11 +1,10 @@
 """P7.2.2: the default chain of the approval subject "statement": one step, Finance audit,
-any one member of Finance (或签). Administrators edit it like every chain."""
+any one member of Finance, staff or head (或签). Administrators edit it like every chain."""
 
 from django.db import migrations
 
-STEP = {"position": 1, "name": "财务审核 Finance audit", "assignee_kind": "role",
-        "role": "staff", "department": "finance", "mode": "any", "time_limit_hours": 16,
-        "cc": [{"kind": "dept_head", "department": "finance"}]}
+STEP = {"position": 1, "name": "财务审核 Finance audit", "assignee_kind": "department",
+        "role": "", "department": "finance", "mode": "any", "time_limit_hours": 16, "cc": []}
 
 
 def seed(apps, schema_editor):
@@ -23,5 +22,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("settlement", "0001_initial"), ("approval", "0003_stage_status_label")]
+    dependencies = [("settlement", "0001_initial"), ("approval", "0004_assignee_department")]
     operations = [migrations.RunPython(seed, unseed)]

@@ -12,7 +12,7 @@ from orderflow.release.domain.money_words import amount_in_words
 
 from ..domain.schedule import InstalmentStatus
 from ..models import PaymentMethod
-from ..permissions import sees_all_receivables
+from ..permissions import may_see_settlement, sees_all_receivables
 from .receivables import receivables, records_queryset
 
 STATUS_LABELS = {InstalmentStatus.OPEN: gettext_lazy("Open"),
@@ -65,7 +65,7 @@ def _record_rows(user, params):
 
 RECORDS = register_export(ExportKind(
     kind="settlement_records", title=lambda: _("Settlement records"),
-    allowed=lambda user: bool(user and user.is_authenticated),
+    allowed=may_see_settlement,
     clean=clean_record_filters,
     headers=lambda user, params: [
         _("Settled on"), _("Order"), _("Customer"), _("Amount"), _("Currency"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from orderflow.approval.models import ApprovalRequest
 from orderflow.core import clock
-from orderflow.core.errors import NotFound
+from orderflow.core.errors import NotFound, NotPermitted
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
 from orderflow.orders.permissions import visibility_q
@@ -27,7 +27,7 @@ from ..models import (
     SettlementStatement,
     StatementStatus,
 )
-from ..permissions import may_work_finance_side, may_work_sales_side
+from ..permissions import may_see_settlement, may_work_finance_side, may_work_sales_side
 
 
 @dataclass
@@ -126,8 +126,19 @@ def _fill(view: SettlementView, statements: list) -> None:
     view.overdue = sum((i.due for i in view.instalments if i.is_overdue), ZERO)
 
 
+def require_settlement_view(user) -> None:
+    """Raises NotPermitted for who may not see prices (P9.2.2)."""
+    if not may_see_settlement(user):
+        raise NotPermitted(_("The settlement holds prices, which your role may not see."))
+
+
 def settlement_for(user, order: Order) -> SettlementView:
-    """The settlement of an order the caller has already fetched as visible to the user."""
+    """The settlement of an order the caller has already fetched as visible to the user.
+
+    Raises:
+        NotPermitted: the user may not see prices (P9.2.2).
+    """
+    require_settlement_view(user)
     view = SettlementView(order=order, statement=None,
                           may_sales=may_work_sales_side(user, order),
                           may_finance=may_work_finance_side(user, order))
@@ -137,7 +148,9 @@ def settlement_for(user, order: Order) -> SettlementView:
 
 
 def statement_for(user, statement_id: int) -> SettlementStatement:
-    """One statement of an order the user sees, with its order and lines."""
+    """One statement of an order the user sees, with its order and lines (NotFound;
+    NotPermitted for who may not see prices)."""
+    require_settlement_view(user)
     statement = (SettlementStatement.objects
                  .select_related("order", "order__customer", "order__salesperson",
                                  "created_by")

@@ -17,7 +17,7 @@ from orderflow.orders.permissions import visibility_q
 from ..domain.money import ZERO
 from ..domain.schedule import InstalmentStatus, instalment_status
 from ..models import Instalment, SettlementRecord
-from ..permissions import sees_all_receivables
+from ..permissions import may_see_settlement, sees_all_receivables
 
 MAX_ROWS = 5000
 
@@ -88,6 +88,8 @@ def records_queryset(user, *, date_from=None, date_to=None, customer_id=None,
         raise ValidationFailed(errors)
     if check_only:
         return None
+    if not may_see_settlement(user):                 # P9.2.2: amounts
+        return SettlementRecord.objects.none()
     qs = (SettlementRecord.objects
           .filter(order__in=Order.objects.filter(visibility_q(user)).values("pk"))
           .select_related("order", "customer", "statement").order_by("-settled_on", "-id"))

@@ -47,6 +47,11 @@ EVENT_LABELS = {
 }
 
 
+# What an approval is about when it is not the order itself (P7.2.2, P9.2.1).
+SUBJECT_LABELS = {"statement": gettext_lazy("Settlement statement"),
+                  "archive_query": gettext_lazy("Archive query request")}
+
+
 def _decimal(value) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -111,6 +116,18 @@ def severity_badge(severity):
 def finding_text(finding):
     """The translated explanation of a preliminary-check finding (P2.3.1)."""
     return explain(finding)
+
+
+@register.filter
+def event_title(event):
+    """An order timeline event's name; an approval of something else than the order
+    (a settlement statement, an archive query) says what it was about."""
+    label = event_label(event.action)
+    subject = (event.data or {}).get("subject") if event.action.startswith("approval.") \
+        else None
+    if subject and subject != "order":
+        return f"{SUBJECT_LABELS.get(subject, subject)} · {label}"
+    return label
 
 
 @register.filter

@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from orderflow.accounts.labels import DEPT_LABELS
@@ -19,6 +18,8 @@ from orderflow.core import clock
 from orderflow.review.selectors import panels_to_conclude, review_inbox
 from orderflow.workcal.domain.hours import hours_of, working_time_between
 from orderflow.workcal.selectors import work_calendar
+
+from ..templatetags.orderflow_tags import SUBJECT_LABELS
 
 # Due soon (orange) from this many working hours before the deadline, or from the reminder.
 DUE_SOON_HOURS = Decimal("4")
@@ -92,9 +93,6 @@ def panel_row(review) -> Row:
                review)
 
 
-# What an approval task is about when it is not the order itself (each subject kind).
-SUBJECT_LABELS = {"statement": gettext_lazy("Settlement statement"),
-                  "archive_query": gettext_lazy("Archive query request")}
 
 
 def task_row(task) -> Row:

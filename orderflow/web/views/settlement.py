@@ -26,6 +26,7 @@ from orderflow.settlement.models import (
     PaymentMethod,
     SettlementStatement,
 )
+from orderflow.settlement.permissions import may_see_settlement
 from orderflow.settlement.services.disputes import OUTCOMES
 
 from ..errors import FormErrors, service_errors
@@ -47,7 +48,7 @@ FORMS = {
 
 def order_context(user, order) -> dict:
     """What the order page shows of the order's settlement (its panel)."""
-    if order.status not in PANEL_STATES:
+    if order.status not in PANEL_STATES or not may_see_settlement(user):
         return {}
     view = selectors.settlement_for(user, order)
     if view.statement is None and not view.may_start:

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from orderflow.approval.models import ApprovalRequest, RequestStatus
-from orderflow.approval.services import task_reject
+from orderflow.approval.models import ApprovalRequest, ApprovalTask, RequestStatus
+from orderflow.approval.services import task_approve, task_reject
 from orderflow.audit.models import AuditEvent
 from orderflow.audit.selectors import verify_chain
 from orderflow.core import clock
@@ -141,3 +141,19 @@ def test_finance_returns_the_statement_and_sales_gets_the_next_revision(
     # The next revision goes through reconciliation and audit again.
     audited(following, salesperson, finance["staff"])
     assert following.status == "audited"
+
+
+def test_any_member_of_finance_audits_the_head_included_p7_2_2(statement, salesperson,
+                                                               finance):
+    # given a submitted statement: every member of Finance has the task (或签)
+    submitted(statement, salesperson)
+    assert set(ApprovalTask.objects.filter(request__subject_kind="statement",
+                                           status="pending")
+               .values_list("assignee__username", flat=True)) == {
+        finance["staff"].username, finance["other"].username, finance["head"].username}
+    # when the Finance head approves it, then it is audited and the others' tasks close
+    task_approve(task_id=audit_task(statement, finance["head"]).pk, actor=finance["head"])
+    statement.refresh_from_db()
+    assert statement.status == "audited"
+    assert not ApprovalTask.objects.filter(request__subject_kind="statement",
+                                           status="pending").exists()

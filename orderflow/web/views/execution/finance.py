@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from orderflow.archive.permissions import may_see_prices
 from orderflow.core import clock
 from orderflow.execution.models import CostCategory
 from orderflow.execution.selectors.finance import costs_for, margin_for
@@ -23,8 +24,11 @@ COST_INPUTS = ("category", "amount", "incurred_on", "description", "reference", 
 
 
 def section(request, package, **forms) -> tuple[str, dict]:
-    """The finance section of the package page (P5.4.3)."""
+    """The finance section of the package page (P5.4.3); costs and margins only for who
+    may see prices (P9.2.2)."""
     order = package.order
+    if not may_see_prices(request.user):
+        return "execution/finance/_withheld.html", {}
     costs = costs_for(order)
     cost = forms.get("cost") or {"incurred_on": clock.today().isoformat(),
                                  "category": CostCategory.MATERIALS}
