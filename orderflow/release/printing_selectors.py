@@ -3,7 +3,8 @@ and the prints of an order (the order page)."""
 
 from django.utils.translation import gettext as _
 
-from orderflow.core.errors import NotFound
+from orderflow.archive.permissions import may_see_prices
+from orderflow.core.errors import NotFound, NotPermitted
 from orderflow.orders.models import Order
 from orderflow.orders.permissions import visibility_q
 
@@ -29,9 +30,15 @@ def print_by_code(code: str) -> OrderPrint:
 
 
 def prints_for(user, order) -> list[OrderPrint]:
-    """Every print of a visible order, newest first, with `.is_current` set."""
+    """Every print of a visible order, newest first, with `.is_current` set.
+
+    Raises:
+        NotFound: the order is not visible. NotPermitted: the prints hold prices (P9.2.2).
+    """
     if not Order.objects.filter(visibility_q(user), pk=order.pk).exists():
         raise NotFound(_("Order not found."))
+    if not may_see_prices(user):
+        raise NotPermitted(_("The printed order holds prices, which your role may not see."))
     prints = list(OrderPrint.objects.filter(order_id=order.pk).select_related("printed_by"))
     current = current_revision(order)
     for printed in prints:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from orderflow.accounts.domain.organisation import Role
 from orderflow.accounts.permissions import is_system_admin
 from orderflow.approval.models import ApprovalTask, SignOff, TaskStatus
+from orderflow.archive.permissions import may_see_prices
 from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.core.errors import NotPermitted, TransitionNotAllowed
@@ -166,9 +167,12 @@ def order_print(*, order_id: int, actor, sealed: bool) -> OrderPrint:
 
     Raises:
         NotFound (invisible order), TransitionNotAllowed (not approved yet), NotPermitted
-        (a sealed print by anyone but the seal keeper, or no seal image on file).
+        (a sealed print by anyone but the seal keeper, or no seal image on file; anyone
+        who may not see prices, which the printed order holds, P9.2.2).
     """
     order = lock_order(order_id, actor)
+    if not may_see_prices(actor):
+        raise NotPermitted(_("The printed order holds prices, which your role may not see."))
     if order.status not in PRINTABLE_STATES:
         raise TransitionNotAllowed(_("Only an approved order can be printed."))
     if sealed and not actor.has_role(Role.SEAL_KEEPER):

@@ -335,3 +335,20 @@ def test_totals_in_words_match_the_order(approved):
     approved.refresh_from_db()
     content = printed_content(approved, 1)
     assert content["totals"]["gross_words"] == amount_in_words(Decimal(approved.total_gross))
+
+
+def test_who_may_not_see_prices_neither_prints_nor_lists_prints_p9_2_2(approved, company,
+                                                                        salesperson, client):
+    order_print(order_id=approved.pk, actor=salesperson, sealed=False)
+    production = make_user(Dept.PRODUCTION, Role.STAFF, username="production1")
+    before = nothing_printed()
+    with pytest.raises(NotPermitted):
+        order_print(order_id=approved.pk, actor=production, sealed=False)
+    assert nothing_printed() == before
+    with pytest.raises(NotPermitted):
+        prints_for(production, approved)
+    # the order page still opens for Production, without the print panel
+    put_in_state(approved, "released")
+    client.force_login(production)
+    page = client.get(f"/orders/{approved.pk}/")
+    assert page.status_code == 200 and b'data-testid="print-panel"' not in page.content

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orderflow.accounts.domain.organisation import Role
 from orderflow.accounts.labels import DEPT_LABELS
+from orderflow.archive.permissions import may_see_prices
 from orderflow.execution.selectors.overview import execution_summaries, workspace_items
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import OrderType
@@ -72,7 +73,7 @@ def release_context(user, order, **forms) -> dict:
     for package in packages:
         package.errors = forms.get("package_errors", {}).get(package.pk)
         package.summary = summaries.get(package.pk)
-    printable = order.status in PRINTABLE_STATES
+    printable = order.status in PRINTABLE_STATES and may_see_prices(user)   # P9.2.2
     confirmations = list(order.customer_confirmations.select_related("recorded_by")) \
         if released else []
     return {
