@@ -39,6 +39,12 @@ class OrderFilters:
     special_only: bool = False
 
 
+def _sees_prices(user) -> bool:
+    from orderflow.archive.permissions import may_see_prices  # the archive's setting (P11)
+
+    return may_see_prices(user)
+
+
 def order_list(user, filters: OrderFilters = OrderFilters()) -> QuerySet[Order]:
     """The visible orders matching the filters, newest first (the caller pages it)."""
     qs = visible_to(user).select_related("customer", "salesperson")
@@ -53,10 +59,12 @@ def order_list(user, filters: OrderFilters = OrderFilters()) -> QuerySet[Order]:
         qs = qs.filter(order_date__gte=f.date_from)
     if f.date_to:
         qs = qs.filter(order_date__lte=f.date_to)
-    if f.amount_min:
-        qs = qs.filter(total_gross__gte=f.amount_min)
-    if f.amount_max:
-        qs = qs.filter(total_gross__lte=f.amount_max)
+    if (f.amount_min or f.amount_max) and _sees_prices(user):
+        # P9.2.2: who may not see amounts may not narrow by them either (no inference)
+        if f.amount_min:
+            qs = qs.filter(total_gross__gte=f.amount_min)
+        if f.amount_max:
+            qs = qs.filter(total_gross__lte=f.amount_max)
     if f.special_only:
         qs = qs.filter(has_special_requirements=True)
     term = search_term(f.q)

@@ -88,3 +88,13 @@ def test_costs_and_margins_only_for_who_may_see_prices(client_as, salesperson, s
     finance = make_user(Dept.FINANCE, Role.STAFF, username="finance1")
     page = client_as(finance).get(f"/work-packages/{package.pk}/").content.decode()
     assert 'data-testid="margin-card"' in page
+
+
+def test_who_may_not_see_amounts_cannot_narrow_the_list_by_them(client_as, order, production,
+                                                                 salesperson):
+    # an amount range that excludes the order: ignored for Production (no inference)
+    above = {"amount_min": str(order.total_gross + 1)}
+    assert [o["number"] for o in Api(production).get("/api/orders", **above).json()[
+        "items"]] == [order.number]
+    assert Api(salesperson).get("/api/orders", **above).json()["items"] == []
+    assert 'name="amount_min"' not in client_as(production).get("/orders/").content.decode()
