@@ -8,6 +8,7 @@ default) sees its settlement; the others (Production, Quality...) do not.
 """
 
 import rules
+from django.utils.translation import gettext as _
 
 from orderflow.accounts.permissions import (
     is_finance,
@@ -16,6 +17,7 @@ from orderflow.accounts.permissions import (
     is_system_admin,
 )
 from orderflow.archive.permissions import may_see_prices
+from orderflow.core.errors import NotPermitted
 from orderflow.orders.permissions import is_order_owner
 
 
@@ -38,6 +40,12 @@ def may_work_finance_side(user, order=None) -> bool:
 def may_see_settlement(user) -> bool:
     """Statements, invoices, receipts and settlement records carry prices (P9.2.2)."""
     return may_see_prices(user)
+
+
+def require_settlement_view(user) -> None:
+    """Raises NotPermitted for who may not see prices (P9.2.2)."""
+    if not may_see_settlement(user):
+        raise NotPermitted(_("The settlement holds prices, which your role may not see."))
 
 
 def sees_all_receivables(user) -> bool:

@@ -106,7 +106,8 @@ def review_source(order) -> Collected:
         result.files.append(ArchiveFile(
             kind="review_report", title=f"评审报告 {report.number}",
             name=safe_file_name(f"review-report-{report.number}.pdf"), content=content,
-            content_type=PDF, source=f"review.reviewreport:{report.pk}"))
+            content_type=PDF, source=f"review.reviewreport:{report.pk}",
+            holds_prices=True))   # the report prints the order's total (P9.2.2)
     return result
 
 

@@ -5,6 +5,7 @@ download (P7.2.1), and the background exports with progress of the settlement re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orderflow.core import clock
 from orderflow.core.errors import ValidationFailed
 from orderflow.documents.exports import ExportKind, register_export
 from orderflow.documents.xlsx import SheetSpec, write_workbook
@@ -13,7 +14,7 @@ from orderflow.release.domain.money_words import amount_in_words
 from ..domain.schedule import InstalmentStatus
 from ..models import PaymentMethod
 from ..permissions import may_see_settlement, sees_all_receivables
-from .receivables import receivables, records_queryset
+from .receivables import open_instalments, records_queryset, with_due
 
 STATUS_LABELS = {InstalmentStatus.OPEN: gettext_lazy("Open"),
                  InstalmentStatus.PARTIAL: gettext_lazy("Partly paid"),
@@ -84,11 +85,13 @@ def clean_receivable_filters(user, params: dict) -> dict:
 
 
 def _receivable_rows(user, params):
-    for group in receivables(user, **params):
-        for i in group.instalments:
-            yield [group.customer.code, group.customer.name, i.order.number, i.position,
-                   i.due_date, i.amount, i.paid_amount, i.due,
-                   str(STATUS_LABELS.get(i.status, i.status))]
+    """Every open instalment (not only the page's first MAX_ROWS), streamed."""
+    today = clock.today()
+    for i in open_instalments(user, **params).iterator(chunk_size=1000):
+        with_due(i, today)
+        customer = i.order.customer
+        yield [customer.code, customer.name, i.order.number, i.position, i.due_date,
+               i.amount, i.paid_amount, i.due, str(STATUS_LABELS.get(i.status, i.status))]
 
 
 RECEIVABLES = register_export(ExportKind(
@@ -98,5 +101,5 @@ RECEIVABLES = register_export(ExportKind(
         _("Customer code"), _("Customer"), _("Order"), _("Instalment"), _("Due date"),
         _("Amount"), _("Paid"), _("Due"), _("Status")],
     rows=_receivable_rows,
-    count=lambda user, params: sum(len(g.instalments) for g in receivables(user, **params)),
+    count=lambda user, params: open_instalments(user, **params).count(),
     widths=[12, 30, 18, 10, 12, 14, 14, 14, 10]))

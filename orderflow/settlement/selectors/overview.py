@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from orderflow.approval.models import ApprovalRequest
 from orderflow.core import clock
-from orderflow.core.errors import NotFound, NotPermitted
+from orderflow.core.errors import NotFound
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
 from orderflow.orders.permissions import visibility_q
@@ -27,7 +27,7 @@ from ..models import (
     SettlementStatement,
     StatementStatus,
 )
-from ..permissions import may_see_settlement, may_work_finance_side, may_work_sales_side
+from ..permissions import may_work_finance_side, may_work_sales_side, require_settlement_view
 
 
 @dataclass
@@ -124,12 +124,6 @@ def _fill(view: SettlementView, statements: list) -> None:
     view.collected = sum((i.paid_amount for i in view.instalments), ZERO)
     view.outstanding = sum((i.due for i in view.instalments), ZERO)
     view.overdue = sum((i.due for i in view.instalments if i.is_overdue), ZERO)
-
-
-def require_settlement_view(user) -> None:
-    """Raises NotPermitted for who may not see prices (P9.2.2)."""
-    if not may_see_settlement(user):
-        raise NotPermitted(_("The settlement holds prices, which your role may not see."))
 
 
 def settlement_for(user, order: Order) -> SettlementView:

@@ -30,16 +30,15 @@ class CustomerReceivable:
     instalments: list = field(default_factory=list)
 
 
-def receivables(user, *, customer_id: int | None = None,
-                overdue_only: bool = False) -> list[CustomerReceivable]:
-    """Open instalments of orders in settlement, grouped per customer, most overdue first.
+def open_instalments(user, *, customer_id: int | None = None, overdue_only: bool = False):
+    """The open instalments of orders in settlement, by due date (unbounded: the caller
+    slices or streams it).
 
     Raises:
         NotPermitted: not Finance, the Sales head, management or an admin.
     """
     if not sees_all_receivables(user):
         raise NotPermitted(_("Only Finance and the Sales head see the receivables."))
-    today = clock.today()
     qs = (Instalment.objects.filter(order__status=State.IN_SETTLEMENT,
                                     paid_amount__lt=F("amount"))
           .select_related("order", "order__customer", "order__salesperson")
@@ -47,12 +46,31 @@ def receivables(user, *, customer_id: int | None = None,
     if customer_id:
         qs = qs.filter(order__customer_id=customer_id)
     if overdue_only:
-        qs = qs.filter(due_date__lt=today)
+        qs = qs.filter(due_date__lt=clock.today())
+    return qs
+
+
+def with_due(row, today):
+    """An instalment with what it still owes (`.due`) and its status set."""
+    row.due = row.amount - row.paid_amount
+    row.status = instalment_status(amount=row.amount, paid=row.paid_amount,
+                                   due=row.due_date, today=today)
+    return row
+
+
+def receivables(user, *, customer_id: int | None = None,
+                overdue_only: bool = False) -> list[CustomerReceivable]:
+    """Open instalments of orders in settlement, grouped per customer, most overdue first
+    (the page: at most MAX_ROWS instalments; the export streams them all).
+
+    Raises:
+        NotPermitted: not Finance, the Sales head, management or an admin.
+    """
+    today = clock.today()
+    qs = open_instalments(user, customer_id=customer_id, overdue_only=overdue_only)
     groups: dict[int, CustomerReceivable] = {}
     for row in qs[:MAX_ROWS]:
-        row.due = row.amount - row.paid_amount
-        row.status = instalment_status(amount=row.amount, paid=row.paid_amount,
-                                       due=row.due_date, today=today)
+        with_due(row, today)
         group = groups.setdefault(row.order.customer_id,
                                   CustomerReceivable(row.order.customer))
         group.outstanding += row.due
@@ -90,9 +108,12 @@ def records_queryset(user, *, date_from=None, date_to=None, customer_id=None,
         return None
     if not may_see_settlement(user):                 # P9.2.2: amounts
         return SettlementRecord.objects.none()
-    qs = (SettlementRecord.objects
-          .filter(order__in=Order.objects.filter(visibility_q(user)).values("pk"))
-          .select_related("order", "customer", "statement").order_by("-settled_on", "-id"))
+    qs = SettlementRecord.objects.all()
+    if not sees_all_receivables(user):
+        # the others see the records of the orders they see; Finance and the Sales head
+        # keep them after the orders are archived (P7.3.2)
+        qs = qs.filter(order__in=Order.objects.filter(visibility_q(user)).values("pk"))
+    qs = qs.select_related("order", "customer", "statement").order_by("-settled_on", "-id")
     if start:
         qs = qs.filter(settled_on__gte=start)
     if end:

@@ -17,18 +17,20 @@ from orderflow.orders.models import OrderLine
 from orderflow.release.models import WorkPackage
 
 from ..models import SettlementStatement, StatementStatus
-from ..permissions import may_work_finance_side, may_work_sales_side
+from ..permissions import may_work_finance_side, may_work_sales_side, require_settlement_view
 
 MAX_TEXT = 2000
 MAX_AMOUNT = Decimal("99999999999999.99")
 
 
 def require_sales(actor, order) -> None:
+    require_settlement_view(actor)          # its amounts (P9.2.2), before who does what
     if not may_work_sales_side(actor, order):
         raise NotPermitted(_("Only the order's salesperson or the Sales head does this."))
 
 
 def require_finance(actor) -> None:
+    require_settlement_view(actor)
     if not may_work_finance_side(actor):
         raise NotPermitted(_("Only Finance does this."))
 

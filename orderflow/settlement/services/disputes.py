@@ -12,6 +12,7 @@ from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.core.errors import NotFound, TransitionNotAllowed
 from orderflow.core.validation import Errors
+from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.services import lock_order
 
 from ..models import CHANNELS, Dispute, DisputeEntry, DisputeStatus
@@ -59,6 +60,9 @@ def _locked_active(dispute_id: int, actor):
         raise NotFound(_("Dispute not found."))
     order = lock_order(order_id, actor)
     require_sales(actor, order)
+    if order.status == State.ARCHIVED:   # read-only, as its dossier keeps it (P9.1.1)
+        raise TransitionNotAllowed(_("The order is archived; its disputes can no longer "
+                                     "be changed."))
     dispute = Dispute.objects.select_for_update().get(pk=dispute_id)
     if not dispute.is_active:
         raise TransitionNotAllowed(_("This dispute is closed."))

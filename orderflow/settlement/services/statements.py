@@ -121,7 +121,8 @@ def _checked_quantities(errors: Errors, lines: dict[int, StatementLine], given) 
         return wanted
     for key, raw in given.items():
         field = f"lines.{key}"
-        line = lines.get(int(key)) if str(key).isdigit() else None
+        text = str(key)
+        line = lines.get(int(text)) if text.isascii() and text.isdigit() else None
         if line is None:
             errors.add(field, _("This is not a line of the order."))
             continue

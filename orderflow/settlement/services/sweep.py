@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy
 
+from orderflow.archive.permissions import may_see_prices
 from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.notifications.services import notify
@@ -34,7 +35,8 @@ def _remind_one(pk: int, finance: list, today) -> bool:
         instalment.reminded_on = today
         instalment.save(update_fields=["reminded_on"])
         order = instalment.order
-        recipients = [order.salesperson, *finance]
+        # only who may see the amounts is told them (P9.2.2)
+        recipients = [p for p in (order.salesperson, *finance) if p and may_see_prices(p)]
         notify(recipients=recipients, kind="settlement.overdue", title=OVERDUE_TITLE,
                params={"number": order.number, "position": instalment.position,
                        "amount": f"{instalment.amount - instalment.paid_amount:,.2f}",
