@@ -12,7 +12,7 @@ from orderflow.archive import selectors, services
 from orderflow.archive.exports import index_sheet
 from orderflow.archive.permissions import archive_settings
 from orderflow.archive.services.access import visible_dossier
-from orderflow.archive.services.integrity import dossier_verify
+from orderflow.archive.services.integrity import dossier_last_check
 from orderflow.documents.xlsx import XLSX_CONTENT_TYPE, write_workbook
 
 from .schemas import ERRORS, CustomerRef, LooseDate, LooseDecimal, LooseId, UserRef, page_body
@@ -66,7 +66,8 @@ class DossierOut(DossierRow):
     notes: list[str]
     manifest_sha256: str
     documents: list[DocumentOut]
-    intact: bool
+    intact: bool | None = None
+    verified_at: dt.datetime | None = None
 
     @staticmethod
     def resolve_documents(obj) -> list:
@@ -120,18 +121,23 @@ def dossier_export(request, filters: Query[IndexIn]):
 
 
 def dossier_body(user, dossier):
-    """A dossier as shown to the user: documents withheld (P9.2.2), integrity status."""
+    """A dossier as shown to the user: documents withheld (P9.2.2), the latest integrity
+    check (no stored file is read)."""
     dossier.shown_amount = dossier.amount if selectors.may_see_prices(user) else None
     dossier.documents_shown = selectors.documents_for(user, dossier)
-    dossier.intact = not dossier_verify(dossier)
+    check = dossier_last_check(dossier)
+    dossier.intact = None if check is None else check.intact
+    dossier.verified_at = None if check is None else check.checked_at
     return dossier
 
 
 @router.get("/orders/{id:order_id}/dossier", response={200: DossierOut, **ERRORS},
             summary="The archive dossier of an order",
             description="Its documents (those holding prices are listed as withheld for "
-            "who may not see prices) and whether every stored file still matches. 404 if "
-            "the order is not visible (an expired grant included). Every view is logged.")
+            "who may not see prices) and the latest integrity check: `intact` (every stored "
+            "file and the manifest matched) at `verified_at`, both null if never verified "
+            "(checks run nightly and with `manage.py archive_verify`). 404 if the order is "
+            "not visible (an expired grant included). Every view is logged.")
 def order_dossier(request, order_id: int):
     return dossier_body(request.auth, services.dossier_open(actor=request.auth,
                                                             order_id=order_id))

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from orderflow.core.errors import NotFound
 from orderflow.documents.models import ExportStatus
@@ -67,7 +67,7 @@ def export_kinds(request):
              "409 with three exports still waiting.")
 def request_export(request, payload: ExportIn):
     params = {k: v for k, v in payload.params.items() if v not in (None, "")}
-    return 202, export_request(kind=payload.kind, params=params, actor=request.auth)
+    return Status(202, export_request(kind=payload.kind, params=params, actor=request.auth))
 
 
 @router.get("/{id:job_id}", response={200: ExportOut, **ERRORS}, summary="An export")

@@ -5,7 +5,14 @@ from django.contrib import admin
 
 from orderflow.core.admin import ReadOnly
 
-from .models import AccessLog, ArchiveSettings, Dossier, DossierDocument, QueryRequest
+from .models import (
+    AccessLog,
+    ArchiveSettings,
+    Dossier,
+    DossierCheck,
+    DossierDocument,
+    QueryRequest,
+)
 
 
 class DocumentInline(ReadOnly, admin.TabularInline):
@@ -40,3 +47,10 @@ class AccessLogAdmin(ReadOnly, admin.ModelAdmin):
 @admin.register(ArchiveSettings)
 class ArchiveSettingsAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["price_departments", "max_grant_days", "updated_at", "updated_by"]
+
+
+@admin.register(DossierCheck)
+class DossierCheckAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["dossier", "checked_at", "intact"]
+    list_filter = ["intact"]
+    list_select_related = ["dossier"]

@@ -48,7 +48,7 @@ class ArchiveSequence(models.Model):
 
 class Dossier(models.Model):
     """The archive dossier of one order (P9.1.1), classified for retrieval (P9.1.2).
-    Written once by the archive action; never updated."""
+    Written once by the archive action (numbered last in its transaction); never updated."""
 
     order = models.OneToOneField("orders.Order", on_delete=models.PROTECT,
                                  related_name="dossier", verbose_name=_("order"))
@@ -143,6 +143,27 @@ class DossierDocument(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id}/{self.position} {self.title}"
+
+
+class DossierCheck(models.Model):
+    """One integrity check of a dossier (P9.1.1): written by the verification (the nightly
+    task, `manage.py archive_verify`, the archiving itself); pages show the latest one
+    instead of reading the files again."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="checks")
+    checked_at = models.DateTimeField(_("verified at"))
+    intact = models.BooleanField(_("intact"))
+    # [{"document": path or "", "problem": code}], empty when intact
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["dossier", "-checked_at"], name="dossier_check_idx")]
+        verbose_name = _("dossier check")
+        verbose_name_plural = _("dossier checks")
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.checked_at:%Y-%m-%d %H:%M} {self.intact}"
 
 
 class QueryStatus(models.TextChoices):

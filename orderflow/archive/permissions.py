@@ -81,9 +81,11 @@ def active_grants(user):
 
 
 def archive_visibility_q(user) -> Q:
-    """orders.permissions.VISIBILITY_EXTENSIONS: archived orders a user sees because of a
-    query (P9.2.1): an active grant, or a query request waiting for their decision (or that
-    of someone they are deputy for today). Subqueries only."""
+    """orders.permissions.VISIBILITY_EXTENSIONS: archived orders a user sees because a query
+    request waits for their decision (or that of someone they are deputy for today), to
+    decide it (P9.2.1). Subqueries only. A granted query opens the dossier only
+    (services.access), where every view and download is logged: not the live order, its
+    settlement, reports or prints, which nothing would log."""
     today = clock.today()
     principals = Delegation.objects.filter(
         deputy_id=user.pk, starts_on__lte=today, ends_on__gte=today,
@@ -91,8 +93,7 @@ def archive_visibility_q(user) -> Q:
     waiting = ApprovalTask.objects.filter(
         Q(assignee_id=user.pk) | Q(assignee_id__in=principals), status=TaskStatus.PENDING,
         request__subject_kind=QUERY_SUBJECT, request__status=RequestStatus.IN_PROGRESS)
-    return Q(status=State.ARCHIVED) & (
-        Q(pk__in=active_grants(user).values("order_id")) | Q(pk__in=waiting.values("order_id")))
+    return Q(status=State.ARCHIVED) & Q(pk__in=waiting.values("order_id"))
 
 
 archive_visibility_q.covers_archived = True

@@ -7,10 +7,12 @@ from functools import partial
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from orderflow.accounts.models import User
 from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.core.errors import Conflict, NotFound, NotPermitted, ServiceError
@@ -22,10 +24,20 @@ from .xlsx import StreamingSheet
 log = logging.getLogger(__name__)
 MAX_OPEN_PER_USER = 3
 PROGRESS_EVERY = 500
+# A job still running after this long lost its worker (killed, restarted); one still
+# queued after this long lost its queue entry. Neither counts against the limit.
+RUNNING_STALE_AFTER = dt.timedelta(hours=1)
+QUEUED_STALE_AFTER = dt.timedelta(days=1)
 
 
 def export_max_rows() -> int:
     return int(getattr(settings, "ORDERFLOW_EXPORT_MAX_ROWS", 200_000))
+
+
+def _stale_q(now) -> Q:
+    return (Q(status=ExportStatus.RUNNING)
+            & (Q(started_at__lt=now - RUNNING_STALE_AFTER) | Q(started_at__isnull=True))) \
+        | Q(status=ExportStatus.QUEUED, requested_at__lt=now - QUEUED_STALE_AFTER)
 
 
 def _spec(kind: str) -> ExportKind:
@@ -47,8 +59,10 @@ def export_request(*, kind: str, params: dict, actor) -> ExportJob:
     if not spec.allowed(actor):
         raise NotPermitted(_("You may not export this."))
     cleaned = spec.clean(actor, dict(params or {}))
+    # Lock the requester's row: two requests at once are counted one after the other.
+    User.objects.select_for_update().get(pk=actor.pk)
     waiting = ExportJob.objects.filter(requested_by=actor, status__in=[
-        ExportStatus.QUEUED, ExportStatus.RUNNING])
+        ExportStatus.QUEUED, ExportStatus.RUNNING]).exclude(_stale_q(clock.now()))
     if waiting.count() >= MAX_OPEN_PER_USER:
         raise Conflict(_("You already have %(n)s exports being prepared; please wait for "
                          "them to finish.") % {"n": MAX_OPEN_PER_USER})
@@ -103,13 +117,17 @@ def _write(job: ExportJob) -> tuple[bytes, int]:
     total = min(spec.count(user, params), limit)
     ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
     sheet, done = StreamingSheet(job.title, spec.headers(user, params), spec.widths), 0
-    for row in spec.rows(user, params):
-        if done >= limit:
-            break
-        sheet.append(row)
-        done += 1
-        if done % PROGRESS_EVERY == 0:
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+    try:
+        for row in spec.rows(user, params):
+            if done >= limit:
+                break
+            sheet.append(row)
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+    except BaseException:
+        sheet.discard()
+        raise
     return sheet.save(), done
 
 
@@ -124,8 +142,29 @@ def _finish(job: ExportJob, *, status: str, **fields) -> ExportJob:
     return job
 
 
+@transaction.atomic
+def _fail_if_stale(job_id: int) -> bool:
+    job = ExportJob.objects.select_for_update().filter(_stale_q(clock.now()),
+                                                       pk=job_id).first()
+    if job is None:         # finished meanwhile
+        return False
+    with translation.override(job.language):
+        error = _("The export was interrupted before it was ready; please request it again.")
+    _finish(job, status=ExportStatus.FAILED, error=error)
+    return True
+
+
+def export_fail_stale() -> int:
+    """Mark exports whose worker was lost (see RUNNING_STALE_AFTER) failed; how many."""
+    ids = ExportJob.objects.filter(_stale_q(clock.now())).order_by("id").values_list(
+        "pk", flat=True)[:1000]
+    return sum(_fail_if_stale(job_id) for job_id in ids)
+
+
 def export_purge(*, older_than_days: int = 7) -> int:
-    """Delete finished exports (rows and files) older than the given days; returns how many."""
+    """Mark stale exports failed, then delete finished exports (rows and files) older than
+    the given days; returns how many were deleted."""
+    export_fail_stale()
     cutoff = clock.now() - dt.timedelta(days=older_than_days)
     old = list(ExportJob.objects.filter(requested_at__lt=cutoff).exclude(
         status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).order_by("id")[:1000])

@@ -207,6 +207,10 @@ class StreamingSheet:
     def append(self, row: list) -> None:
         self.sheet.append([self._cell(value) for value in row])
 
+    def discard(self) -> None:
+        """Close the half-written sheet (its temporary file) without saving it."""
+        self.sheet.close()
+
     def save(self) -> bytes:
         out = io.BytesIO()
         self.book.save(out)

@@ -109,7 +109,9 @@ def test_query_grant_and_expiry(salesperson, customer, products, production,
         priced = [d for d in body["documents"] if d["holds_prices"]]
         assert priced and all(d["withheld"] for d in priced)
         assert mine.get(f"/api/archive/documents/{priced[0]['id']}").status_code == 403
-        assert mine.get(f"/api/orders/{order.pk}").status_code == 200
+        # the grant opens the dossier (logged), not the live order and its unlogged reads
+        assert mine.get(f"/api/orders/{order.pk}").status_code == 404
+        assert mine.get(f"/api/orders/{order.pk}/settlement").status_code == 404
         assert mine.get(f"/api/orders/{order.pk}/dossier/access-log").status_code == 403
         assert mine.get("/api/archive/queries").json()["items"][0]["status"] == "approved"
         clock.move_to(dt.datetime(2026, 12, 11, 0, 0, 1, tzinfo=dt.UTC))

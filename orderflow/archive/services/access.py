@@ -15,12 +15,14 @@ from ..permissions import active_grants, may_see_prices
 
 def visible_dossier(actor, *, order_id: int | None = None,
                     dossier_id: int | None = None) -> Dossier:
-    """The dossier of an order the actor sees (NotFound otherwise)."""
+    """The dossier of an order the actor sees, or holds an active query grant on (P9.2.1);
+    NotFound otherwise (after the grant expires too)."""
     lookup = {"order_id": order_id} if order_id is not None else {"pk": dossier_id}
     dossier = (Dossier.objects.select_related("order", "customer", "archived_by",
                                               "main_product").filter(**lookup).first())
-    if dossier is None or not Order.objects.filter(visibility_q(actor),
-                                                   pk=dossier.order_id).exists():
+    if dossier is None or not (
+            active_grants(actor).filter(order_id=dossier.order_id).exists()
+            or Order.objects.filter(visibility_q(actor), pk=dossier.order_id).exists()):
         raise NotFound(_("Archive dossier not found."))
     return dossier
 

@@ -1,6 +1,8 @@
 """Archiving a settled order (P9.1.1): the dossier with its documents, classified
 (P9.1.2), each document stored with its SHA-256, bound by a manifest hash."""
 
+import uuid
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -15,6 +17,7 @@ from orderflow.orders.services import apply_transition, lock_order, register_act
 from ..domain.dossier import LineFacts, dossier_number, manifest_hash, product_line, sha256_hex
 from ..models import ArchiveSequence, Dossier, DossierDocument, DossierProduct
 from ..sources import ArchiveFile, collect
+from .integrity import dossier_check_record
 
 
 def next_dossier_sequence(year: int) -> int:
@@ -57,22 +60,37 @@ def _store(files: list[ArchiveFile], folder: str, saved: list[str]) -> list[dict
     return rows
 
 
+def _write_rows(order: Order, fields: dict, collected, product_ids,
+                saved: list[str]) -> tuple[Dossier, list[dict]]:
+    """The dossier (numbered later) with its stored documents and products."""
+    # The folder is the order's: the dossier's number is taken last.
+    rows = _store(collected.files, f"archive/{fields['year']}/{order.number}", saved)
+    dossier = Dossier.objects.create(**fields, number=f"NEW-{uuid.uuid4().hex[:16]}",
+                                     notes=collected.missing, manifest_sha256="")
+    DossierDocument.objects.bulk_create([
+        DossierDocument(dossier=dossier, file=r["path"],
+                        **{k: v for k, v in r.items() if k != "path"}) for r in rows])
+    DossierProduct.objects.bulk_create([
+        DossierProduct(dossier=dossier, product_id=p) for p in product_ids])
+    # The first check: the files were just written from the bytes their hashes are of.
+    dossier_check_record(dossier, [], checked_at=dossier.archived_at)
+    return dossier, rows
+
+
 def _write(order: Order, actor, fields: dict, collected) -> Dossier:
     now = clock.now()
     local = timezone.localtime(now)
     product_ids = fields.pop("product_ids")
     fields.update(archived_by_id=actor.pk, archived_at=now, year=local.year,
                   month=local.month)
-    fields["number"] = dossier_number(local.year, next_dossier_sequence(local.year))
     saved: list[str] = []
     try:
-        rows = _store(collected.files, f"archive/{local.year}/{fields['number']}", saved)
-        dossier = Dossier.objects.create(
-            **fields, notes=collected.missing, manifest_sha256=manifest_hash(fields, rows))
-        DossierDocument.objects.bulk_create([
-            DossierDocument(dossier=dossier, file=r.pop("path"), **r) for r in rows])
-        DossierProduct.objects.bulk_create([
-            DossierProduct(dossier=dossier, product_id=p) for p in product_ids])
+        dossier, rows = _write_rows(order, fields, collected, product_ids, saved)
+        # The sequence row stays locked until commit, so take the number last: concurrent
+        # archivings wait on each other only for these final statements, not for storage.
+        dossier.number = dossier_number(local.year, next_dossier_sequence(local.year))
+        dossier.manifest_sha256 = manifest_hash({**fields, "number": dossier.number}, rows)
+        dossier.save(update_fields=["number", "manifest_sha256"])
     except Exception:
         for path in saved:
             default_storage.delete(path)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orderflow.approval.domain.subjects import SubjectKind, register_subject
-from orderflow.approval.models import ApprovalTask, RequestStatus, TaskStatus
+from orderflow.approval.models import ApprovalRequest, ApprovalTask, RequestStatus, TaskStatus
 from orderflow.approval.services import approval_start, task_approve, task_reject
+from orderflow.approval.services.engine import void_request
 from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.core.errors import Conflict, NotFound, TransitionNotAllowed
@@ -43,10 +44,21 @@ def _content_hash(order: Order, subject_id: int) -> str:
                                   query.wanted_until.isoformat()]).encode())
 
 
+def _expired(query: QueryRequest) -> bool:
+    """The last day the requester asked for has passed: approving would grant nothing."""
+    return query.wanted_until < clock.today()
+
+
 def _check_pending(order: Order, subject_id: int) -> None:
-    if _query(subject_id).status != QueryStatus.PENDING:
+    query = _query(subject_id)
+    if query.status != QueryStatus.PENDING:
         raise TransitionNotAllowed(_("This query request is no longer waiting for a "
                                      "decision."))
+    if _expired(query):
+        raise TransitionNotAllowed(
+            _("This query request asked for access until %(date)s, which has passed: it "
+              "can no longer be decided. The requester must file a new request.")
+            % {"date": query.wanted_until.isoformat()})
 
 
 def _tell_requester(query: QueryRequest, title, body: str = "") -> None:
@@ -87,7 +99,12 @@ def _rejected(*, order, request, actor, reason, on_behalf_of) -> None:
 
 
 def _voided(*, order, request, actor, reason) -> None:
-    QueryRequest.objects.filter(pk=request.subject_id).update(status=QueryStatus.VOIDED)
+    void_request(request, reason=reason, now=clock.now())
+    query = QueryRequest.objects.select_for_update().get(pk=request.subject_id)
+    query.status = QueryStatus.VOIDED
+    query.save(update_fields=["status"])
+    audit.record(actor, "archive.query_voided", query,
+                 data={"order": order.number, "reason": reason, "round": request.round})
 
 
 def _owners(_order: Order, subject_id: int) -> frozenset[int]:
@@ -118,6 +135,19 @@ def _validated(actor, order_number, purpose, wanted_until) -> tuple[Dossier, str
     return dossier, purpose, until
 
 
+def _void_expired(order: Order, actor) -> None:
+    """Void the actor's requests for the locked order whose period passed undecided (no
+    one may decide them any more): they make way for a new one."""
+    expired = QueryRequest.objects.filter(order=order, requester=actor,
+                                          status=QueryStatus.PENDING,
+                                          wanted_until__lt=clock.today())
+    for request in ApprovalRequest.objects.filter(
+            subject_kind=QUERY_SUBJECT, status=RequestStatus.IN_PROGRESS,
+            subject_id__in=expired.values("pk")).order_by("id"):
+        _voided(order=order, request=request, actor=actor,
+                reason=_("The period asked for has passed undecided."))
+
+
 @transaction.atomic
 def query_request_file(*, actor, order_number: str, purpose: str,
                        wanted_until) -> QueryRequest:
@@ -133,6 +163,7 @@ def query_request_file(*, actor, order_number: str, purpose: str,
     order = Order.objects.select_for_update(of=("self",)).get(pk=dossier.order_id)
     if Order.objects.filter(visibility_q(actor), pk=order.pk).exists():
         raise Conflict(_("You may already see this order; no request is needed."))
+    _void_expired(order, actor)
     if QueryRequest.objects.filter(order=order, requester=actor,
                                    status=QueryStatus.PENDING).exists():
         raise Conflict(_("You already have a request for this order waiting for a decision."))

@@ -3,11 +3,14 @@ the worker rendered it) and its Excel, and the settlement file (JSON): every sta
 revision with its reconciliation, the invoices (void ones too), the payment schedule, the
 receipts, disputes with their negotiation log, and the settlement record. All hold prices."""
 
+from collections import defaultdict
+
 from django.utils import translation
 
 from orderflow.documents.xlsx import XLSX_CONTENT_TYPE
 from orderflow.settlement.models import (
     Dispute,
+    DisputeEntry,
     Instalment,
     Invoice,
     Receipt,
@@ -25,6 +28,20 @@ JSON = "application/json"
 
 def _rows(queryset, *fields) -> list[dict]:
     return list(queryset.values(*fields))
+
+
+def _disputes(order) -> list[dict]:
+    """The order's disputes, each with its negotiation log: two queries in all."""
+    entries = defaultdict(list)
+    for entry in _rows(DisputeEntry.objects.filter(dispute__order_id=order.pk)
+                       .order_by("dispute_id", "id"), "dispute_id", "happened_on",
+                       "channel", "summary", "outcome", "recorded_by_id", "recorded_at"):
+        entries[entry.pop("dispute_id")].append(entry)
+    return [{**d, "entries": entries[d["id"]]}
+            for d in _rows(Dispute.objects.filter(order_id=order.pk).order_by("id"), "id",
+                           "reason", "disputed_amount", "status", "legal_status",
+                           "case_number", "lawyer", "resolution", "opened_by_id",
+                           "opened_at")]
 
 
 def settlement_record(order) -> dict:
@@ -53,13 +70,7 @@ def settlement_record(order) -> dict:
         "receipts": _rows(Receipt.objects.filter(order_id=order.pk).order_by("id"),
                           "instalment__position", "received_on", "amount", "method",
                           "bank_reference", "note", "recorded_by_id", "recorded_at"),
-        "disputes": [{**d, "entries": _rows(
-            Dispute.objects.get(pk=d["id"]).entries.order_by("id"), "happened_on", "channel",
-            "summary", "outcome", "recorded_by_id", "recorded_at")}
-            for d in _rows(Dispute.objects.filter(order_id=order.pk).order_by("id"), "id",
-                           "reason", "disputed_amount", "status", "legal_status",
-                           "case_number", "lawyer", "resolution", "opened_by_id",
-                           "opened_at")],
+        "disputes": _disputes(order),
         "settlement_record": SettlementRecord.objects.filter(order_id=order.pk).values(
             "settled_on", "settled_at", "amount", "currency", "invoiced", "payment_methods",
             "last_received_on").first(),

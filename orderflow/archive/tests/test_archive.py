@@ -51,7 +51,8 @@ def test_archive_writes_the_dossier_with_its_documents(people, settled, products
             content = handle.read()
         assert document.sha256 == hashlib.sha256(content).hexdigest()
         assert document.size == len(content)
-        assert document.file.name.startswith(f"archive/{year}/{dossier.number}/")
+        # the order's folder: the dossier's number is taken last, after the files are stored
+        assert document.file.name.startswith(f"archive/{year}/{order.number}/")
     contract = documents[1]
     assert (contract.title, contract.holds_prices) == ("合同.pdf", True)
     with default_storage.open(contract.file.name, "rb") as handle:

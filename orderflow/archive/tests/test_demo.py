@@ -4,11 +4,12 @@ import pytest
 
 from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.archive.models import Dossier, QueryRequest
+from orderflow.archive.services import dossier_open
 from orderflow.core import clock
+from orderflow.core.errors import NotFound
 from orderflow.demo.archive import archive_some
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
-from orderflow.orders.selectors import visible_to
 from orderflow.testing.factories import make_user
 
 from .conftest import settled_order
@@ -34,5 +35,6 @@ def test_archive_some(salesperson, customer, products, division_leader):
                         "logistics1": "approved"}
     expired = QueryRequest.objects.get(requester__username="logistics1")
     assert expired.granted_until < clock.now()
-    assert visible_to(users["production1"]).filter(pk=orders[0].pk).exists()
-    assert not visible_to(users["logistics1"]).filter(pk=orders[2].pk).exists()
+    assert dossier_open(actor=users["production1"], order_id=orders[0].pk)   # granted
+    with pytest.raises(NotFound):                                            # expired
+        dossier_open(actor=users["logistics1"], order_id=orders[2].pk)

@@ -3,9 +3,10 @@ downloaded only by whoever asked; formula-looking text stays text (issue 5, Expo
 
 import datetime as dt
 import io
+import time
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from orderflow.accounts.domain.organisation import Dept, Role
@@ -144,3 +145,67 @@ def test_old_exports_are_purged(sample_kind, finance, settings):
     assert services.export_purge() == 1
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not job.file.storage.exists(name)
+
+
+def _age(job, **fields):
+    ExportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def test_jobs_whose_worker_was_lost_do_not_count_against_the_limit(sample_kind, finance):
+    now = timezone.now()
+    # Given three open exports: running for 2 hours, queued for 2 days, running for 30 min
+    jobs = [services.export_request(kind="sample", params={}, actor=finance)
+            for _ in range(3)]
+    _age(jobs[0], status="running", started_at=now - dt.timedelta(hours=2))
+    _age(jobs[1], requested_at=now - dt.timedelta(days=2))
+    _age(jobs[2], status="running", started_at=now - dt.timedelta(minutes=30))
+    # Then the two stale ones leave room for two more, not three
+    services.export_request(kind="sample", params={}, actor=finance)
+    services.export_request(kind="sample", params={}, actor=finance)
+    with pytest.raises(Conflict):
+        services.export_request(kind="sample", params={}, actor=finance)
+    assert ExportJob.objects.count() == 5
+
+
+def test_purge_fails_stale_jobs_then_purges_old_ones(sample_kind, finance):
+    now = timezone.now()
+    with translation.override("en"):
+        lost = services.export_request(kind="sample", params={}, actor=finance)
+    queued = services.export_request(kind="sample", params={}, actor=finance)
+    busy = services.export_request(kind="sample", params={}, actor=finance)
+    _age(lost, status="running", started_at=now - dt.timedelta(hours=2))
+    _age(queued, requested_at=now - dt.timedelta(days=8))     # stale, and old enough
+    _age(busy, status="running", started_at=now - dt.timedelta(minutes=10))
+    assert services.export_purge() == 1
+    # the stale queued one is failed, then purged with the old; the lost one is failed
+    lost.refresh_from_db()
+    assert (lost.status, lost.error) == (
+        "failed", "The export was interrupted before it was ready; please request it again.")
+    assert lost.finished_at is not None
+    assert set(ExportJob.objects.values_list("pk", "status")) == {
+        (lost.pk, "failed"), (busy.pk, "running")}
+    assert AuditEvent.objects.filter(action="export.failed").count() == 2
+    # a stale job's worker cannot claim it any more
+    assert services.export_run(job_id=lost.pk).status == "failed"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_requests_at_once_cannot_both_pass_the_limit(sample_kind, finance, monkeypatch):
+    from types import SimpleNamespace
+
+    from orderflow.audit import services as audit
+    from orderflow.testing.race import race
+
+    monkeypatch.setattr(services, "_enqueue", lambda job_id: None)   # they stay queued
+    for _ in range(2):
+        services.export_request(kind="sample", params={}, actor=finance)
+
+    def slow_record(*args, **kwargs):      # widen the window between count and commit
+        time.sleep(0.5)
+        return audit.record(*args, **kwargs)
+
+    monkeypatch.setattr(services, "audit", SimpleNamespace(record=slow_record))
+    results = race([lambda: services.export_request(kind="sample", params={}, actor=finance)
+                    for _ in range(2)])
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "ExportJob"]
+    assert ExportJob.objects.filter(requested_by=finance).count() == 3

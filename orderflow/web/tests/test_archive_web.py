@@ -116,7 +116,9 @@ def test_request_approve_grant_and_expiry(salesperson, customer, products, produ
         assert page.status_code == 200
         assert 'data-withheld=' in body and 'data-testid="dossier-amount"' not in body
         assert 'data-testid="access-log"' not in body
-        assert mine.get(f"/orders/{order.pk}/").status_code == 200
+        # the grant opens the dossier (logged), not the live order and its unlogged pages
+        assert mine.get(f"/orders/{order.pk}/").status_code == 404
+        assert mine.get(f"/orders/{order.pk}/settlement/").status_code == 404
         clock.move_to(dt.datetime(2026, 12, 10, 0, 0, 1, tzinfo=dt.UTC))
         mine = as_user(production)
         assert mine.get(f"/archive/orders/{order.pk}/").status_code == 404

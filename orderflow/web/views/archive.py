@@ -17,7 +17,7 @@ from orderflow.archive import selectors, services
 from orderflow.archive.exports import FILTER_KEYS
 from orderflow.archive.models import QueryStatus
 from orderflow.archive.permissions import archive_settings, may_search_archive, may_see_prices
-from orderflow.archive.services.integrity import dossier_verify
+from orderflow.archive.services.integrity import dossier_last_check
 from orderflow.core.errors import NotFound, NotPermitted
 from orderflow.masterdata.models import Product
 from orderflow.orders.domain.lifecycle import State
@@ -28,8 +28,9 @@ from .config.access import admin_only, page
 
 
 def _dossier_context(user, dossier) -> dict:
+    # The latest recorded integrity check (P9.1.1): a page view reads no stored file.
     return {"dossier": dossier, "documents": selectors.documents_for(user, dossier),
-            "findings": dossier_verify(dossier), "prices": may_see_prices(user)}
+            "check": dossier_last_check(dossier), "prices": may_see_prices(user)}
 
 
 def order_context(user, order) -> dict:
@@ -46,7 +47,8 @@ def order_context(user, order) -> dict:
 @login_required
 @require_GET
 def dossier_page(request, order_id: int):
-    """The dossier: documents (withheld when they hold prices), integrity, access log."""
+    """The dossier: documents (withheld when they hold prices), the latest integrity
+    check, the access log."""
     with service_errors(request):
         dossier = services.dossier_open(actor=request.user, order_id=order_id)
     log = None

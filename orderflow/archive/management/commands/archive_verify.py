@@ -1,4 +1,5 @@
-"""Check the archive (P9.1.1): every stored document and every dossier manifest."""
+"""Check the archive (P9.1.1): every stored document and every dossier manifest, against
+its rows and the audit log; each dossier's check is recorded (the pages show it)."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +7,8 @@ from orderflow.archive.services.integrity import archive_verify
 
 
 class Command(BaseCommand):
-    help = "Recompute the SHA-256 of every archived document and every dossier manifest; " \
+    help = "Recompute the SHA-256 of every archived document and every dossier manifest, " \
+           "compare them with the rows and the audit log, record each dossier's check; " \
            "report what no longer matches (exit code 1 if anything)."
 
     def add_arguments(self, parser):
