@@ -7,7 +7,6 @@ Each person works in their own browser context. Assertions use data attributes a
 database, not translated text.
 """
 
-import contextlib
 import datetime as dt
 
 import pytest
@@ -18,33 +17,15 @@ from orderflow.execution.models.production import ProductionTask, ProgressReport
 from orderflow.release.domain.packages import Package
 from orderflow.testing.execution import members, package_of, released_order
 
+from .session import settle, signed_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.e2e,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "pass12345!"   # orderflow.testing.factories.UserFactory
 
 
-def settle(page) -> None:
-    """Wait until no request is in flight (htmx loads included) before reading the DB."""
-    page.wait_for_load_state("networkidle")
 
 
-@contextlib.contextmanager
-def signed_in(browser, live_server, username: str):
-    """A page in a fresh browser context, logged in through the login form."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(15_000)
-    try:
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        yield page
-        settle(page)
-    finally:
-        context.close()
 
 
 def test_production_plans_a_task_and_reports_it_done_p5_1(

@@ -5,7 +5,6 @@ Each person works in their own browser context (their own session cookie). Asser
 use data attributes and the database, not translated text.
 """
 
-import contextlib
 import datetime as dt
 
 import pytest
@@ -24,10 +23,11 @@ from orderflow.orders.tests.support import put_in_state
 from orderflow.review.models import Review, ReviewOpinion, ReviewReport
 from orderflow.testing.factories import CustomerFactory, ProductFactory, make_user, order_payload
 
+from .session import settle, signed_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.e2e,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "pass12345!"
 REVIEWING = ("technology", "production", "quality", "procurement", "finance")
 LEAD_TIME_DAYS = 20   # P3.2.4: within the 60 days left to the delivery date (rule S2)
 
@@ -98,28 +98,8 @@ def given_checked_order(salesperson) -> Order:
 
 # -- the browser ----------------------------------------------------------------------
 
-def settle(page) -> None:
-    """Wait until the page has no request in flight (htmx loads included), so that the
-    test reads the database only while the server does not use it."""
-    page.wait_for_load_state("networkidle")
 
 
-@contextlib.contextmanager
-def signed_in(browser, live_server, username: str):
-    """A page in a fresh browser context, logged in through the login form."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(15_000)
-    try:
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        yield page
-        settle(page)
-    finally:
-        context.close()
 
 
 def start_review(browser, live_server, order: Order) -> None:

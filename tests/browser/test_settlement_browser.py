@@ -6,7 +6,6 @@ settlement page; the order settles itself; Sales archives it from the order page
 sees its dossier. Assertions use data attributes and the database, not translated text.
 """
 
-import contextlib
 
 import pytest
 
@@ -15,28 +14,13 @@ from orderflow.orders.models import Order
 from orderflow.settlement.models import Instalment, SettlementRecord, SettlementStatement
 from orderflow.testing.settlement import executed_order, finance_people
 
+from .session import signed_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.e2e,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "pass12345!"   # orderflow.testing.factories.UserFactory
 
 
-@contextlib.contextmanager
-def signed_in(browser, live_server, username: str):
-    """A page in a fresh browser context, logged in through the login form."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(15_000)
-    try:
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        yield page
-        page.wait_for_load_state("networkidle")
-    finally:
-        context.close()
 
 
 def test_an_executed_order_is_settled_and_archived_through_the_pages_p7_p9(
