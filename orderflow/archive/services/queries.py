@@ -135,6 +135,33 @@ def _validated(actor, order_number, purpose, wanted_until) -> tuple[Dossier, str
     return dossier, purpose, until
 
 
+def query_expire_sweep(*, limit: int = 500) -> int:
+    """Void the query requests whose period passed before anyone decided them (the
+    worker, nightly): they leave the deciders' waiting lists, and the requester is told.
+    Each in its own transaction under the order's lock; returns how many were voided."""
+    ids = list(QueryRequest.objects.filter(status=QueryStatus.PENDING,
+                                           wanted_until__lt=clock.today())
+               .order_by("id").values_list("pk", "order_id")[:limit])
+    return sum(_expire_one(query_id, order_id) for query_id, order_id in ids)
+
+
+@transaction.atomic
+def _expire_one(query_id: int, order_id: int) -> bool:
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+    query = QueryRequest.objects.filter(pk=query_id, status=QueryStatus.PENDING,
+                                        wanted_until__lt=clock.today()).first()
+    if query is None:           # decided or voided meanwhile
+        return False
+    for request in ApprovalRequest.objects.filter(
+            subject_kind=QUERY_SUBJECT, subject_id=query.pk,
+            status=RequestStatus.IN_PROGRESS).order_by("id"):
+        _voided(order=order, request=request, actor=None,
+                reason=_("The period asked for has passed undecided."))
+    _tell_requester(query, gettext_lazy("Your query of archived order %(number)s expired "
+                                        "undecided; file a new one if you still need it"))
+    return True
+
+
 def _void_expired(order: Order, actor) -> None:
     """Void the actor's requests for the locked order whose period passed undecided (no
     one may decide them any more): they make way for a new one."""

@@ -92,3 +92,24 @@ def test_the_last_wanted_day_may_still_be_approved(clock, people, archived):
     clock.move_to(NOW + dt.timedelta(days=2))
     query = query_approve(query_id=query.pk, actor=people["production_head"])
     assert query.status == QueryStatus.APPROVED
+
+
+def test_the_nightly_sweep_voids_requests_whose_period_passed_undecided(clock, people,
+                                                                        archived):
+    from orderflow.archive.services.queries import query_expire_sweep
+    from orderflow.notifications.models import Notification
+
+    # Given two requests: one for 2 days, one for 10, neither decided
+    short, long = file(archived, people["production"]), file(archived, people["finance"], 10)
+    assert query_expire_sweep() == 0                       # nothing has passed yet
+    # When the nightly sweep runs after the first one's date
+    clock.move_to(NOW + dt.timedelta(days=3))
+    assert query_expire_sweep() == 1
+    # Then it is void, its round and task too, the requester is told; the other waits
+    short.refresh_from_db()
+    assert short.status == QueryStatus.VOIDED
+    assert ApprovalTask.objects.get(request=_round(short)).status == TaskStatus.VOIDED
+    assert QueryRequest.objects.get(pk=long.pk).status == QueryStatus.PENDING
+    assert Notification.objects.filter(recipient=people["production"],
+                                       kind="archive.query").count() == 1
+    assert query_expire_sweep() == 0                       # once only
