@@ -59,6 +59,8 @@ test: lint
 bench: setup
 	$(PY) bench/orders.py
 	$(PY) bench/review_approval.py
+	$(PY) bench/execution.py
+	$(PY) bench/lifecycle.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
