@@ -156,4 +156,5 @@ def test_review_reports_are_copied_or_noted_when_not_rendered(people, settled):
     copied = dossier.documents.get(kind="review_report")
     assert (copied.title, copied.sha256) == (
         "评审报告 RR-2026-00001", hashlib.sha256(b"%PDF review report 1").hexdigest())
+    assert copied.holds_prices        # it prints the order's total (P9.2.2)
     assert dossier.notes == ["评审报告尚未生成: RR-2026-00002"]
