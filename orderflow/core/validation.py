@@ -17,6 +17,16 @@ def search_term(value, *, max_length: int = 100) -> str:
     return _UNSTORABLE.sub("", str(value or "")).strip()[:max_length]
 
 
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def as_id(value) -> int | None:
+    """A database id written as 1-18 ASCII digits, else None (str.isdigit() accepts "²",
+    which int() then refuses)."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if _ID.fullmatch(text) else None
+
+
 class Errors:
     """Accumulates messages per field path; `raise_if_any()` ends the validation."""
 

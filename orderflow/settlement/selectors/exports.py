@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from orderflow.core import clock
 from orderflow.core.errors import ValidationFailed
+from orderflow.core.validation import as_id
 from orderflow.documents.exports import ExportKind, register_export
 from orderflow.documents.xlsx import SheetSpec, write_workbook
 from orderflow.release.domain.money_words import amount_in_words
@@ -49,12 +50,17 @@ def clean_record_filters(user, params: dict) -> dict:
     """date_from, date_to (YYYY-MM-DD), customer (id) of the records list."""
     records_queryset(None, **{k: params.get(k) for k in ("date_from", "date_to")},
                      check_only=True)
-    customer = str(params.get("customer") or "").strip()
-    if customer and not customer.isdigit():
-        raise ValidationFailed({"customer": [_("Enter a whole number.")]})
     return {"date_from": params.get("date_from") or None,
             "date_to": params.get("date_to") or None,
-            "customer_id": int(customer) if customer else None}
+            "customer_id": _customer(params)}
+
+
+def _customer(params: dict) -> int | None:
+    """The customer filter (an id), or ValidationFailed."""
+    customer = str(params.get("customer") or "").strip()
+    if customer and as_id(customer) is None:
+        raise ValidationFailed({"customer": [_("Enter a whole number.")]})
+    return as_id(customer)
 
 
 def _record_rows(user, params):
@@ -77,10 +83,7 @@ RECORDS = register_export(ExportKind(
 
 
 def clean_receivable_filters(user, params: dict) -> dict:
-    customer = str(params.get("customer") or "").strip()
-    if customer and not customer.isdigit():
-        raise ValidationFailed({"customer": [_("Enter a whole number.")]})
-    return {"customer_id": int(customer) if customer else None,
+    return {"customer_id": _customer(params),
             "overdue_only": str(params.get("overdue") or "") in ("1", "true", "on")}
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.core.errors import Conflict, NotFound, TransitionNotAllowed
-from orderflow.core.validation import Errors
+from orderflow.core.validation import Errors, as_id
 from orderflow.orders.models import Order
 from orderflow.orders.services import apply_transition, lock_order, register_action
 
@@ -121,8 +121,8 @@ def _checked_quantities(errors: Errors, lines: dict[int, StatementLine], given) 
         return wanted
     for key, raw in given.items():
         field = f"lines.{key}"
-        text = str(key)
-        line = lines.get(int(text)) if text.isascii() and text.isdigit() else None
+        line_id = as_id(key)
+        line = lines.get(line_id) if line_id is not None else None
         if line is None:
             errors.add(field, _("This is not a line of the order."))
             continue

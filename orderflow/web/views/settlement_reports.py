@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from orderflow.core.errors import ValidationFailed
+from orderflow.core.validation import as_id
 from orderflow.masterdata.models import Customer
 from orderflow.settlement import selectors
 
@@ -14,13 +15,12 @@ from ..errors import service_errors
 
 
 def _customer_id(request) -> int | None:
-    value = request.GET.get("customer", "").strip()
-    return int(value) if value.isdigit() else None
+    return as_id(request.GET.get("customer"))
 
 
 def _customers():
     return Customer.objects.filter(settlement_records__isnull=False).distinct() \
-        .order_by("code").only("pk", "code", "name")
+        .order_by("code").only("pk", "code", "name")[:500]
 
 
 @login_required

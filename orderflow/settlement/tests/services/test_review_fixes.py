@@ -106,3 +106,14 @@ def test_an_odd_line_key_is_a_field_error(statement, salesperson):
                                  quantities={"²": "1"})
     assert list(exc.value.errors) == ["lines.²"]
     assert not Reconciliation.objects.exists()
+
+
+def test_a_superscript_customer_filter_is_refused_not_a_crash(finance, client):
+    from orderflow.settlement.selectors.exports import clean_receivable_filters
+
+    with pytest.raises(ValidationFailed) as exc:
+        clean_receivable_filters(finance["head"], {"customer": "²"})
+    assert list(exc.value.errors) == ["customer"]
+    client.force_login(finance["head"])
+    assert client.get("/settlement/receivables/", {"customer": "²"}).status_code == 200
+    assert client.get("/settlement/records/", {"customer": "²"}).status_code == 200
