@@ -49,12 +49,14 @@ lint: setup
 	$(PY) scripts/check-translations.py
 
 # The whole suite on PostgreSQL (fails, never skips, when none is reachable),
-# then the end-to-end tests again on the embedded SQLite default.
+# then the end-to-end tests again on the embedded SQLite default. Both on every core
+# (pytest-xdist: one database per worker, test_<name>_gw0, _gw1...).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: lint
 	@bash scripts/check-prod-settings.sh
 	@bash scripts/require-postgres.sh
-	$(VENV)/bin/pytest -q
-	ORDERFLOW_TEST_DB=sqlite $(VENV)/bin/pytest -q -m e2e
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS)
+	ORDERFLOW_TEST_DB=sqlite $(VENV)/bin/pytest -q -n $(TEST_WORKERS) -m e2e
 
 bench: setup
 	$(PY) bench/orders.py
