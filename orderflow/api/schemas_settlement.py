@@ -111,6 +111,64 @@ class ReceiptOut(Schema):
     recorded_at: dt.datetime
 
 
+class AdvanceOut(Schema):
+    id: int
+    order_id: int
+    received_on: dt.date
+    amount: Decimal
+    method: str
+    method_label: str
+    bank_reference: str
+    note: str
+    recorded_by: UserRef
+    recorded_at: dt.datetime
+    applied_amount: Decimal
+    status: str
+    status_label: str
+    is_void: bool
+    voided_at: dt.datetime | None
+    voided_by: UserRef | None
+    void_reason: str
+
+    @staticmethod
+    def resolve_method_label(obj) -> str:
+        return str(obj.get_method_display())
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.status_label)
+
+
+class AdvancesOut(Schema):
+    order_id: int
+    currency: str
+    order_total: Decimal
+    total: Decimal
+    applied: Decimal
+    unapplied: Decimal
+    excess: Decimal
+    is_open: bool
+    count: int
+    truncated: bool
+    items: list[AdvanceOut]
+
+    @staticmethod
+    def resolve_order_id(obj) -> int:
+        return obj.order.pk
+
+    @staticmethod
+    def resolve_currency(obj) -> str:
+        return obj.order.currency
+
+    @staticmethod
+    def resolve_order_total(obj) -> Decimal:
+        return obj.order.total_gross
+
+    @staticmethod
+    def resolve_items(obj) -> list:
+        return obj.rows
+
+
 class InstalmentOut(Schema):
     id: int
     position: int
@@ -208,10 +266,12 @@ class SettlementOut(Schema):
     instalments: list[InstalmentOut]
     disputes: list[DisputeOut]
     record: RecordOut | None
+    advances: AdvancesOut | None
     invoiced: Decimal
     collected: Decimal
     outstanding: Decimal
     overdue: Decimal
+    advance_excess: Decimal
 
     @staticmethod
     def resolve_order_id(obj) -> int:
@@ -285,6 +345,14 @@ class ReasonIn(Schema):
 
 
 class ReceiptIn(Schema):
+    received_on: LooseDate = None
+    amount: LooseDecimal = None
+    method: str | None = None
+    bank_reference: str | None = None
+    note: str | None = None
+
+
+class AdvanceIn(Schema):
     received_on: LooseDate = None
     amount: LooseDecimal = None
     method: str | None = None

@@ -1,6 +1,7 @@
 """Settlement API (P7): the order's settlement (statement, reconciliation, audit status,
-invoices, payment schedule and receipts, disputes, record), its writes, the receivables
-and the settlement records.
+invoices, payment schedule and receipts, disputes, record, advance payments), its writes,
+the advance payments received before the audit, the receivables and the settlement
+records.
 
 Starting the settlement is the order action `start_settlement` (POST
 /api/orders/{id}/actions/start_settlement); Finance audits the statement through the
@@ -22,6 +23,9 @@ from orderflow.settlement.models import Dispute, Invoice, Receipt
 from .review import visible_order
 from .schemas import ERRORS
 from .schemas_settlement import (
+    AdvanceIn,
+    AdvanceOut,
+    AdvancesOut,
     CloseIn,
     DisputeEntryIn,
     DisputeEntryOut,
@@ -52,8 +56,10 @@ _FINANCE = "Finance staff or head (403 otherwise); "
             description="The live statement with its lines (earlier returned revisions in "
             "`returned`), the customer's reconciliation, the audit round, invoices (void "
             "ones marked), the payment schedule with receipts and derived status, disputes "
-            "with their negotiation log, the settlement record once settled, and the sums "
-            "invoiced, collected, outstanding and overdue. 404 if the order is invisible.")
+            "with their negotiation log, the settlement record once settled, the advance "
+            "payments (as GET /advances), and the sums invoiced, collected, outstanding, "
+            "overdue and `advance_excess` (advances the statement did not need, to be "
+            "refunded). 404 if the order is invisible.")
 def order_settlement(request, order_id: int):
     return selectors.settlement_for(request.auth, visible_order(request, order_id))
 
@@ -152,6 +158,44 @@ def add_receipt(request, instalment_id: int, payload: ReceiptIn):
         amount=payload.amount, method=payload.method or "",
         bank_reference=payload.bank_reference or "", note=payload.note or "")
     return Status(201, Receipt.objects.select_related("recorded_by").get(pk=receipt.pk))
+
+
+@router.get("/orders/{id:order_id}/advances", response={200: AdvancesOut, **ERRORS},
+            summary="The order's advance payments (P7.1.1)",
+            description="Who may see prices (403 otherwise; 404 if the order is invisible): "
+            "the advance payments (预收款) oldest first, at most 200 in `items` (`count` has "
+            "them all, voided ones too), the live `total`, what the audit `applied` to the "
+            "payment schedule, and the `excess` the statement did not need, to be refunded. "
+            "Each item's status: pending (not yet applied), applied, partly_applied, refund, "
+            "voided.")
+def list_advances(request, order_id: int):
+    return selectors.advances_for(request.auth, visible_order(request, order_id))
+
+
+@router.post("/orders/{id:order_id}/advances", response={201: AdvanceOut, **ERRORS},
+             summary="Record an advance payment (P7.1.1)",
+             description=_FINANCE + "from the order's sign-off until Finance audits the "
+             "settlement statement (409 before or after; after the audit, record receipts "
+             "against the instalments). received_on not in the future nor before the order "
+             "date; amount > 0; method bank_transfer|acceptance_bill|cash|cheque|other; the "
+             "live advances never exceed the order total (422 per field). The audit applies "
+             "them to the schedule as receipts.")
+def record_advance(request, order_id: int, payload: AdvanceIn):
+    advance = services.advance_record(
+        order_id=order_id, actor=request.auth, received_on=payload.received_on,
+        amount=payload.amount, method=payload.method or "",
+        bank_reference=payload.bank_reference or "", note=payload.note or "")
+    return Status(201, selectors.advance_for(request.auth, advance.pk))
+
+
+@router.post("/advances/{id:advance_id}/void", response={200: AdvanceOut, **ERRORS},
+             summary="Void an advance payment",
+             description=_FINANCE + "a wrong entry, with a reason (422); kept and no longer "
+             "counted. 409 if already void or once the audit applied the advances.")
+def void_advance(request, advance_id: int, payload: ReasonIn):
+    services.advance_void(advance_id=advance_id, actor=request.auth,
+                          reason=payload.reason or "")
+    return selectors.advance_for(request.auth, advance_id)
 
 
 def _dispute(dispute_id: int):

@@ -24,7 +24,7 @@ from .people import create_people
 from .profile import create_profile
 from .release import release_some
 from .review import advance_reviews, at
-from .settlement import settle_some
+from .settlement import receive_advance, settle_some
 
 DEFAULT_SEED = 20260
 DEFAULT_ORDERS = 300
@@ -77,6 +77,7 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Demo
         release_some(users)
         execute_some(users)
         settle_some(users)
+        receive_advance(users)
         archive_some(users)
         delegation_create(actor=users["financehead"], deputy_id=users["finance1"].pk,
                           starts_on=clock.today() + dt.timedelta(days=7),

@@ -1,8 +1,10 @@
 """The demo company's settlement (P7): of the executed orders, some settled in full
 (statement, reconciliation, Finance audit, invoices, receipts), one collecting with a
-dispute under negotiation, one waiting for Finance's audit, one left for Sales to start.
+dispute under negotiation, one waiting for Finance's audit, one left for Sales to start;
+and an order in execution whose customer paid its 30% deposit (an advance payment).
 Written through the services like everything else."""
 
+import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ from orderflow.orders.models import Order
 from orderflow.orders.services import order_take_action
 from orderflow.settlement.models import Instalment, SettlementStatement
 from orderflow.settlement.services import (
+    advance_record,
     dispute_log,
     dispute_open,
     invoice_issue,
@@ -99,3 +102,17 @@ def settle_some(users: dict) -> Counter:
             _dispute(order, owner)
         outcome["settled" if stage == 0 else "collecting"] += 1
     return outcome
+
+
+def receive_advance(users: dict) -> int:
+    """The first order in execution: its customer paid 30% on order (预付款, P7.1.1), which
+    Finance recorded as an advance payment. How many were recorded (0 or 1)."""
+    order = Order.objects.filter(status=State.IN_EXECUTION).order_by("id").first()
+    if order is None or order.total_gross <= 0:
+        return 0
+    advance_record(order_id=order.pk, actor=users[AUDITOR],
+                   received_on=max(order.order_date, clock.today() - dt.timedelta(days=3)),
+                   amount=(order.total_gross * Decimal("0.30")).quantize(Decimal("0.01")),
+                   method="bank_transfer", bank_reference=f"CMB{order.pk:06d}A",
+                   note="合同约定 30% 预付款")
+    return 1

@@ -1,7 +1,8 @@
 """The settlement documents of a dossier (P9.1.1, P7.3.2): the audited statement's PDF (as
 the worker rendered it) and its Excel, and the settlement file (JSON): every statement
-revision with its reconciliation, the invoices (void ones too), the payment schedule, the
-receipts, disputes with their negotiation log, and the settlement record. All hold prices."""
+revision with its reconciliation, the invoices (void ones too), the advance payments (void
+ones too), the payment schedule, the receipts, disputes with their negotiation log, and the
+settlement record. All hold prices."""
 
 from collections import defaultdict
 
@@ -9,6 +10,7 @@ from django.utils import translation
 
 from orderflow.documents.xlsx import XLSX_CONTENT_TYPE
 from orderflow.settlement.models import (
+    AdvanceReceipt,
     Dispute,
     DisputeEntry,
     Instalment,
@@ -64,12 +66,17 @@ def settlement_record(order) -> dict:
                           "number", "issued_on", "net_amount", "tax_amount", "total",
                           "amount_in_words", "issued_by_id", "issued_at", "voided_at",
                           "voided_by_id", "void_reason"),
+        "advances": _rows(AdvanceReceipt.objects.filter(order_id=order.pk).order_by(
+            "received_on", "id"), "id", "received_on", "amount", "method", "bank_reference",
+            "note", "recorded_by_id", "recorded_at", "applied_amount", "voided_at",
+            "voided_by_id", "void_reason"),
         "schedule": _rows(Instalment.objects.filter(order_id=order.pk).order_by("position"),
                           "position", "percent", "trigger", "days", "amount", "due_date",
                           "paid_amount"),
         "receipts": _rows(Receipt.objects.filter(order_id=order.pk).order_by("id"),
-                          "instalment__position", "received_on", "amount", "method",
-                          "bank_reference", "note", "recorded_by_id", "recorded_at"),
+                          "instalment__position", "advance_id", "received_on", "amount",
+                          "method", "bank_reference", "note", "recorded_by_id",
+                          "recorded_at"),
         "disputes": _disputes(order),
         "settlement_record": SettlementRecord.objects.filter(order_id=order.pk).values(
             "settled_on", "settled_at", "amount", "currency", "invoiced", "payment_methods",

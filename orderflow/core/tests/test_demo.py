@@ -9,11 +9,11 @@ from django.core.management.base import CommandError
 from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.accounts.models import User, UserRole
 from orderflow.audit.models import AuditEvent
-from orderflow.audit.selectors import verify_chain
 from orderflow.intake.models import Escalation, Lead, LeadStatus
 from orderflow.masterdata.models import Customer, Product
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,12 @@ def test_demo_has_reviews_and_approvals_at_every_stage_with_reports_and_calendar
         status__in={State.SETTLED, State.ARCHIVED}).count()
     assert Receipt.objects.filter(order__status=State.IN_SETTLEMENT).exists()
     assert Dispute.objects.filter(status="open").exists()
+    # an order in execution whose customer paid its 30% deposit (P7.1.1)
+    from orderflow.settlement.models import AdvanceReceipt
+
+    advance = AdvanceReceipt.objects.select_related("order").get()
+    assert advance.order.status == State.IN_EXECUTION and advance.applied_amount == 0
+    assert advance.amount == (advance.order.total_gross * 3 / 10).quantize(advance.amount)
     assert set(QueryRequest.objects.values_list("status", flat=True)) >= {"approved",
                                                                           "declined"}
     # the 2026 public holidays and make-up workdays (调休) are in the calendar

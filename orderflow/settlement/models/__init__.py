@@ -1,7 +1,7 @@
 """Settlement (P7): the statement and its lines, the customer's reconciliation, invoices,
 the payment schedule and receipts, disputes, and the settlement record."""
 
-from .collection import Instalment, PaymentMethod, Receipt
+from .collection import AdvanceReceipt, Instalment, PaymentMethod, Receipt
 from .disputes import Dispute, DisputeEntry, DisputeStatus
 from .invoices import Invoice, InvoiceKind
 from .records import SettlementRecord
@@ -14,7 +14,7 @@ from .statements import (
 )
 
 __all__ = [
-    "CHANNELS", "Dispute", "DisputeEntry", "DisputeStatus", "Instalment", "Invoice",
-    "InvoiceKind", "PaymentMethod", "Receipt", "Reconciliation", "SettlementRecord",
+    "CHANNELS", "AdvanceReceipt", "Dispute", "DisputeEntry", "DisputeStatus", "Instalment",
+    "Invoice", "InvoiceKind", "PaymentMethod", "Receipt", "Reconciliation", "SettlementRecord",
     "SettlementStatement", "StatementLine", "StatementStatus",
 ]

@@ -1,4 +1,5 @@
-"""Collection (P7.2.2): the payment schedule built at the audit, and the receipts."""
+"""Collection (P7.2.2): the payment schedule built at the audit, the receipts, and the
+advance payments (预收款) received before the audit (P7.1.1 payment terms)."""
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,55 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
     CHEQUE = "cheque", _("Cheque")
     OTHER = "other", _("Other")
+
+
+class AdvanceReceipt(models.Model):
+    """Money the customer paid before the statement was audited (a deposit, 预收款). The
+    audit applies it to the schedule as receipts (`applied_amount`); what the statement
+    does not need stays unapplied, to be refunded. A wrong entry is voided, never
+    deleted."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE,
+                              related_name="advance_receipts", db_index=False)
+    received_on = models.DateField(_("received on"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    method = models.CharField(_("payment method"), max_length=16,
+                              choices=PaymentMethod.choices)
+    bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    applied_amount = models.DecimalField(_("applied to the schedule"), max_digits=16,
+                                         decimal_places=2, default=0)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("voided by"))
+    void_reason = models.TextField(_("why voided"), blank=True)
+
+    class Meta:
+        ordering = ["order_id", "received_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="advance_positive"),
+            models.CheckConstraint(condition=Q(applied_amount__gte=0)
+                                   & at_most("applied_amount", "amount"),
+                                   name="advance_applied_within"),
+            # Only an advance nothing was applied from may be voided.
+            models.CheckConstraint(condition=Q(voided_at__isnull=True)
+                                   | Q(applied_amount=0),
+                                   name="advance_void_unapplied"),
+        ]
+        indexes = [models.Index(fields=["order", "received_on"], name="advance_order_idx")]
+        verbose_name = _("advance payment")
+        verbose_name_plural = _("advance payments")
+
+    def __str__(self):
+        return f"{self.order_id} {self.received_on} {self.amount}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
 
 
 class Instalment(models.Model):
@@ -65,6 +115,10 @@ class Receipt(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"))
+    # Written by the audit from an advance payment (P7.1.1): which one it came from.
+    advance = models.ForeignKey(AdvanceReceipt, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="receipts",
+                                verbose_name=_("advance payment"))
 
     class Meta:
         ordering = ["instalment_id", "received_on", "id"]

@@ -1,6 +1,7 @@
 """One order's settlement as the order page panel, the settlement page and the API show
 it: the live statement with its lines, reconciliation and audit, the invoices, the
-schedule with its receipts, the disputes, and the sums. A fixed number of queries."""
+schedule with its receipts, the disputes, the advance payments, and the sums. A fixed
+number of queries."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,7 @@ from ..models import (
     StatementStatus,
 )
 from ..permissions import may_work_finance_side, may_work_sales_side, require_settlement_view
+from .advances import AdvancesView, advances_for
 
 
 @dataclass
@@ -41,6 +43,7 @@ class SettlementView:
     instalments: list = field(default_factory=list)
     disputes: list = field(default_factory=list)
     record: SettlementRecord | None = None
+    advances: AdvancesView | None = None
     invoiced: Decimal = ZERO
     collected: Decimal = ZERO
     outstanding: Decimal = ZERO
@@ -67,6 +70,11 @@ class SettlementView:
     @property
     def may_start(self) -> bool:
         return self.order.status == State.EXECUTED and self.may_sales
+
+    @property
+    def advance_excess(self) -> Decimal:
+        """Advance payments the statement did not need: to be refunded (P7.1.1)."""
+        return self.advances.excess if self.advances else ZERO
 
     @property
     def invoice_room(self) -> Decimal:
@@ -138,6 +146,8 @@ def settlement_for(user, order: Order) -> SettlementView:
                           may_finance=may_work_finance_side(user, order))
     if order.status in (State.IN_SETTLEMENT, State.SETTLED, State.ARCHIVED):
         _fill(view, _statements(order))
+    view.advances = advances_for(
+        user, order, statement_status=view.statement.status if view.statement else None)
     return view
 
 

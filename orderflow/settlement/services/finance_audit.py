@@ -1,9 +1,10 @@
 """Finance's audit of the statement (P7.2.2) as the approval subject "statement".
 
 Approved: the statement is audited, the payment schedule is built from the order's
-payment terms, the customer's receivables rise by the statement total, and the worker
-renders the statement PDF. Rejected ("returned with a reason"): the statement is kept as
-returned and the next revision is drafted for Sales. Voided: back to draft.
+payment terms, the customer's receivables rise by the statement total, the advance payments
+received so far are applied to the schedule, and the worker renders the statement PDF.
+Rejected ("returned with a reason"): the statement is kept as returned and the next
+revision is drafted for Sales. Voided: back to draft.
 """
 
 from functools import partial
@@ -22,6 +23,7 @@ from orderflow.masterdata.models import Customer
 from orderflow.orders.domain.lifecycle import State
 
 from ..models import SettlementStatement, StatementStatus
+from .advances import advances_apply
 from .common import content_sha256, finance_members, statement_content, tell
 from .schedule import schedule_build
 from .statements import supersede
@@ -73,6 +75,10 @@ def _approved(*, order, request, actor, on_behalf_of) -> None:
                        "total": str(statement.total_gross), "round": request.round,
                        "instalments": [[i.position, str(i.amount), i.due_date.isoformat()]
                                        for i in instalments]})
+    # P7.1.1: the advances received so far pay the schedule (as receipts, which bring the
+    # receivable down). Nothing can settle here: invoices are issued only after the
+    # audit, and the invoice completing them settles the order (settle_if_complete).
+    advances_apply(order=order, statement=statement, actor=actor, on_behalf_of=on_behalf_of)
     tell([order.salesperson, *finance_members()], order, kind="settlement.audited",
          exclude=actor, title=gettext_lazy("The settlement statement of order %(number)s "
                                            "is audited; invoices and collection follow"))

@@ -6,6 +6,7 @@ from orderflow.masterdata.models import Customer
 from orderflow.notifications.models import Notification
 from orderflow.orders.models import Order
 from orderflow.settlement.models import (
+    AdvanceReceipt,
     Dispute,
     DisputeEntry,
     Instalment,
@@ -18,12 +19,14 @@ from orderflow.settlement.models import (
 )
 
 MODELS = (SettlementStatement, StatementLine, Reconciliation, Invoice, Instalment, Receipt,
-          Dispute, DisputeEntry, SettlementRecord, AuditEvent, Notification, ApprovalRequest)
+          Dispute, DisputeEntry, SettlementRecord, AuditEvent, Notification, ApprovalRequest,
+          AdvanceReceipt)
 
 
 def snapshot(order=None) -> dict:
     """Row counts of everything settlement writes, the order's status and version, the
-    statements' statuses and totals, instalments paid, and the receivables."""
+    statements' statuses and totals, instalments paid, advances applied or voided, and the
+    receivables."""
     state = {m.__name__: m.objects.count() for m in MODELS}
     state["lines"] = list(StatementLine.objects.order_by("id")
                           .values_list("quantity", "amount", "tax", "total"))
@@ -31,6 +34,8 @@ def snapshot(order=None) -> dict:
                                .values_list("status", "total_gross"))
     state["paid"] = list(Instalment.objects.order_by("id").values_list("paid_amount",
                                                                         "reminded_on"))
+    state["advances"] = list(AdvanceReceipt.objects.order_by("id")
+                             .values_list("amount", "applied_amount", "voided_at"))
     state["receivables"] = list(Customer.objects.order_by("id")
                                 .values_list("receivables_outstanding", flat=True))
     if order is not None:

@@ -1,7 +1,8 @@
-"""Settlement pages (P7): the order page's panel, the settlement page of an order with its
-forms (quantities, reconciliation, submission, invoices, receipts, disputes), and the
-statement downloads. Every write goes through orderflow.settlement.services; a refused
-form comes back with its field errors (422)."""
+"""Settlement pages (P7): the order page's panels (settlement, advance payments), the
+settlement page of an order with its forms (advance payments, quantities, reconciliation,
+submission, invoices, receipts, disputes), and the statement downloads. Every write goes
+through orderflow.settlement.services; a refused form comes back with its field errors
+(422)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +18,10 @@ from orderflow.documents.xlsx import XLSX_CONTENT_TYPE
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.selectors import visible_to
 from orderflow.settlement import selectors, services
+from orderflow.settlement.domain.advances import ADVANCE_STATES, NEVER_AUDITED
 from orderflow.settlement.models import (
     CHANNELS,
+    AdvanceReceipt,
     Dispute,
     Instalment,
     Invoice,
@@ -33,7 +36,13 @@ from ..errors import FormErrors, service_errors
 from .settlement_reports import urlpatterns as report_urls
 
 PANEL_STATES = frozenset({State.EXECUTED, State.IN_SETTLEMENT, State.SETTLED, State.ARCHIVED})
+# Before the settlement panel: the advance payments received since the sign-off (P7.1.1).
+ADVANCE_PANEL_STATES = (ADVANCE_STATES | NEVER_AUDITED | {State.CHANGE_REVIEW,
+                                                         State.CANCELLATION_REVIEW}) \
+    - {State.IN_SETTLEMENT}
 FORMS = {
+    "advance": ("received_on", "amount", "method", "bank_reference", "note"),
+    "advance_void": ("reason",),
     "reconcile": ("channel", "contact_name", "confirmed_on", "confirmed_amount",
                   "payment_method", "note"),
     "invoice": ("kind", "number", "issued_on", "net_amount", "tax_amount"),
@@ -47,22 +56,38 @@ FORMS = {
 
 
 def order_context(user, order) -> dict:
-    """What the order page shows of the order's settlement (its panel)."""
-    if order.status not in PANEL_STATES or not may_see_settlement(user):
+    """What the order page shows of the order's settlement: its panel, and before the
+    settlement the advance payments (Finance records them from the sign-off on)."""
+    if not may_see_settlement(user):
         return {}
-    view = selectors.settlement_for(user, order)
-    if view.statement is None and not view.may_start:
-        return {}
-    return {"settlement_panel": view}
+    context = {}
+    if order.status in PANEL_STATES:
+        view = selectors.settlement_for(user, order)
+        if view.statement is not None or view.may_start:
+            context["settlement_panel"] = view
+    if order.status in ADVANCE_PANEL_STATES and "settlement_panel" not in context:
+        advances = selectors.advances_for(user, order)
+        if advances.count or advances.may_record:
+            context["advances_panel"] = advances
+    return context
+
+
+# Which rows a form posted against one row belongs to (their ids may coincide).
+_ROW_FORMS = {"receipt": "instalments", "void": "invoices", "entry": "disputes",
+              "escalate": "disputes", "close": "disputes", "advance_void": "advances"}
 
 
 def _mark_forms(view, form: str, target, values: dict, errors) -> None:
-    """Each instalment, invoice and dispute carries its own form's values and errors."""
-    for obj in (*view.instalments, *view.invoices, *view.disputes):
-        hit = target is not None and obj.pk == target
-        obj.form_name = form if hit else ""
-        obj.form_values = values if hit else {}
-        obj.form_errors = errors if hit else {}
+    """Each instalment, invoice, dispute and advance carries its own form's values and
+    errors."""
+    rows = {"instalments": view.instalments, "invoices": view.invoices,
+            "disputes": view.disputes, "advances": view.advances.rows}
+    for kind, objs in rows.items():
+        for obj in objs:
+            hit = target is not None and _ROW_FORMS.get(form) == kind and obj.pk == target
+            obj.form_name = form if hit else ""
+            obj.form_values = values if hit else {}
+            obj.form_errors = errors if hit else {}
 
 
 def _page(request, order_id: int, *, status: int = 200, form: str = "", target=None,
@@ -87,8 +112,8 @@ def _page(request, order_id: int, *, status: int = 200, form: str = "", target=N
 @login_required
 @require_GET
 def settlement_page(request, order_id: int):
-    """The settlement of one order (P7): statement, reconciliation, audit, invoices,
-    schedule and receipts, disputes."""
+    """The settlement of one order (P7): advance payments, statement, reconciliation,
+    audit, invoices, schedule and receipts, disputes."""
     with service_errors(request):
         return _page(request, order_id)
 
@@ -178,6 +203,24 @@ def receipt_add(request, instalment_id: int):
 
 @login_required
 @require_POST
+def advance_add(request, order_id: int):
+    return _submit(request, order_id, "advance",
+                   lambda v: services.advance_record(order_id=order_id, actor=request.user,
+                                                     **v),
+                   done=_("The advance payment was recorded."))
+
+
+@login_required
+@require_POST
+def advance_void(request, advance_id: int):
+    return _submit(request, _order_of(AdvanceReceipt, advance_id), "advance_void",
+                   lambda v: services.advance_void(advance_id=advance_id, actor=request.user,
+                                                   **v),
+                   target=advance_id, done=_("The advance payment was voided."))
+
+
+@login_required
+@require_POST
 def dispute_add(request, order_id: int):
     return _submit(request, order_id, "dispute",
                    lambda v: services.dispute_open(order_id=order_id, actor=request.user, **v),
@@ -228,6 +271,8 @@ urlpatterns = [
     path("orders/<id:order_id>/settlement/", settlement_page, name="settlement_page"),
     path("orders/<id:order_id>/settlement/invoices/", invoice_add, name="settlement_invoice"),
     path("orders/<id:order_id>/settlement/disputes/", dispute_add, name="settlement_dispute"),
+    path("orders/<id:order_id>/settlement/advances/", advance_add, name="settlement_advance"),
+    path("advances/<id:advance_id>/void/", advance_void, name="advance_void"),
     path("statements/<id:statement_id>/quantities/", quantities, name="statement_quantities"),
     path("statements/<id:statement_id>/reconciliation/", reconcile,
          name="statement_reconcile"),

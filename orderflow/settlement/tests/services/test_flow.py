@@ -8,7 +8,6 @@ import pytest
 from orderflow.approval.models import ApprovalRequest, ApprovalTask, RequestStatus
 from orderflow.approval.services import task_approve, task_reject
 from orderflow.audit.models import AuditEvent
-from orderflow.audit.selectors import verify_chain
 from orderflow.core import clock
 from orderflow.masterdata.models import Customer
 from orderflow.orders.models import Order
@@ -25,6 +24,7 @@ from orderflow.settlement.services import (
     receipt_record,
     statement_set_quantities,
 )
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.settlement import audit_task, audited, submitted
 
 pytestmark = pytest.mark.django_db

@@ -9,13 +9,13 @@ import pytest
 from django.db import connection
 
 from orderflow.accounts.models import User
-from orderflow.audit.selectors import verify_chain
 from orderflow.core import clock
 from orderflow.core.errors import ValidationFailed
 from orderflow.masterdata.models import Customer
 from orderflow.orders.models import Order
 from orderflow.settlement.models import Instalment, Invoice, Receipt, SettlementRecord
 from orderflow.settlement.services import invoice_issue, receipt_record
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.race import race
 from orderflow.testing.settlement import audited, executed_order, finance_people, in_settlement
 

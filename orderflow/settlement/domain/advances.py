@@ -1,0 +1,77 @@
+"""Advance payments (预收款, P7.1.1 payment terms, P7.2.2 collection), pure Python: when
+Finance may record them, how the audit applies them to the payment schedule, and the state
+of each one.
+
+Money arrives per the agreed terms (e.g. 30% on order) long before the statement exists.
+Finance records it from the sign-off until the audit; the audit applies the advances, the
+oldest first, to the instalments in order, each instalment at most what it owes. What the
+statement does not need (less was delivered than ordered) is left over, to be refunded.
+"""
+
+from decimal import Decimal
+from enum import StrEnum
+
+from orderflow.orders.domain.lifecycle import State
+
+from .money import ZERO
+
+# From the sign-off (P4.1.2) until Finance audits the statement (P7.2.2).
+ADVANCE_STATES = frozenset({State.APPROVED, State.RELEASED, State.IN_EXECUTION,
+                            State.EXECUTED, State.IN_SETTLEMENT})
+# The order will never be audited: whatever it received in advance goes back.
+NEVER_AUDITED = frozenset({State.CANCELLED, State.DECLINED})
+
+
+class AdvanceStatus(StrEnum):
+    PENDING = "pending"                  # not yet applied: waits for the audit
+    APPLIED = "applied"                  # wholly applied to the schedule
+    PARTLY_APPLIED = "partly_applied"    # applied up to the statement total, rest refunded
+    REFUND = "refund"                    # nothing of it was needed: to be refunded
+    VOIDED = "voided"                    # a wrong entry, kept and no longer counted
+
+
+def advances_open(order_status: str, statement_audited: bool) -> bool:
+    """Advances may be recorded or voided: signed, and the statement not audited yet."""
+    return order_status in ADVANCE_STATES and not statement_audited
+
+
+def advances_closed(order_status: str, statement_audited: bool) -> bool:
+    """No advance will be applied any more: the audit applied what the statement needed,
+    or the order ended without a statement."""
+    return statement_audited or order_status in NEVER_AUDITED
+
+
+def advance_status(*, amount: Decimal, applied: Decimal, voided: bool,
+                   closed: bool) -> AdvanceStatus:
+    if voided:
+        return AdvanceStatus.VOIDED
+    if applied >= amount:
+        return AdvanceStatus.APPLIED
+    if applied > 0:
+        return AdvanceStatus.PARTLY_APPLIED
+    return AdvanceStatus.REFUND if closed else AdvanceStatus.PENDING
+
+
+def advance_room(order_total: Decimal, live_total: Decimal) -> Decimal:
+    """How much more may be recorded in advance: the order total less the live advances."""
+    return max(order_total - live_total, ZERO)
+
+
+def allocate(advances: list[Decimal], dues: list[Decimal]) -> list[list[tuple[int, Decimal]]]:
+    """For each advance (in the order given), the portions it pays: (index of the
+    instalment, amount), the instalments in the order given, each paid at most what it
+    owes. What no instalment owes stays with its advance (the result leaves it out)."""
+    owed = [max(Decimal(d), ZERO) for d in dues]
+    at, plan = 0, []
+    for amount in advances:
+        left, portions = max(Decimal(amount), ZERO), []
+        while left > 0 and at < len(owed):
+            take = min(left, owed[at])
+            if take > 0:
+                portions.append((at, take))
+                owed[at] -= take
+                left -= take
+            if owed[at] <= 0:
+                at += 1
+        plan.append(portions)
+    return plan

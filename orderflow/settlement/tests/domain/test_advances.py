@@ -1,0 +1,85 @@
+"""Advance payments (P7.1.1, P7.2.2) without a database: in which states Finance records
+them, how the audit spreads them over the instalments, and the state of each one."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from orderflow.orders.domain.lifecycle import State
+from orderflow.settlement.domain.advances import (
+    ADVANCE_STATES,
+    AdvanceStatus,
+    advance_room,
+    advance_status,
+    advances_closed,
+    advances_open,
+    allocate,
+)
+
+SIGNED_UNTIL_SETTLEMENT = {State.APPROVED, State.RELEASED, State.IN_EXECUTION,
+                           State.EXECUTED, State.IN_SETTLEMENT}
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_open_from_the_sign_off_until_the_audit_in_every_state(state):
+    # P4.1.2 signed .. P7.2.2 audited; never before the sign-off, never once ended
+    assert advances_open(state, statement_audited=False) == (state in SIGNED_UNTIL_SETTLEMENT)
+    assert advances_open(state, statement_audited=True) is False
+
+
+def test_the_states_are_exactly_signed_to_in_settlement():
+    assert ADVANCE_STATES == SIGNED_UNTIL_SETTLEMENT
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_closed_once_audited_or_ended_without_a_statement(state):
+    assert advances_closed(state, statement_audited=True) is True
+    assert advances_closed(state, statement_audited=False) == (
+        state in {State.CANCELLED, State.DECLINED})
+
+
+def test_room_is_the_order_total_less_the_live_advances_never_negative():
+    assert advance_room(D("4520.00"), D("1356.00")) == D("3164.00")
+    assert advance_room(D("4520.00"), D("4520.00")) == D("0.00")
+    # the order total was lowered by a change after the advances came in
+    assert advance_room(D("3000.00"), D("4520.00")) == D("0.00")
+
+
+def test_oldest_advance_pays_the_first_instalment_first():
+    # P7.2.2: schedule 1,356.00 (30%) + 3,164.00 (70%); advances 1,000.00 then 2,000.00
+    plan = allocate([D("1000.00"), D("2000.00")], [D("1356.00"), D("3164.00")])
+    assert plan == [[(0, D("1000.00"))], [(0, D("356.00")), (1, D("1644.00"))]]
+
+
+def test_an_advance_of_exactly_the_deposit_pays_exactly_the_first_instalment():
+    assert allocate([D("1356.00")], [D("1356.00"), D("3164.00")]) == [[(0, D("1356.00"))]]
+
+
+def test_more_than_the_statement_leaves_the_rest_over():
+    # less was delivered than ordered: 4,520.00 received, 3,390.00 settled
+    plan = allocate([D("1356.00"), D("3164.00")], [D("1017.00"), D("2373.00")])
+    assert plan == [[(0, D("1017.00")), (1, D("339.00"))], [(1, D("2034.00"))]]
+    applied = sum(a for portions in plan for _i, a in portions)
+    assert applied == D("3390.00")
+
+
+def test_an_advance_nothing_is_owed_for_gets_no_portion():
+    assert allocate([D("100.00"), D("50.00")], [D("100.00")]) == [[(0, D("100.00"))], []]
+    assert allocate([D("10.00")], []) == [[]]
+
+
+def test_paid_or_odd_instalments_are_skipped():
+    # an instalment already paid (0 owed) or owing less than nothing takes nothing
+    assert allocate([D("30.00")], [D("0.00"), D("-5.00"), D("20.00"), D("20.00")]) == [
+        [(2, D("20.00")), (3, D("10.00"))]]
+
+
+def test_status_of_an_advance():
+    status = lambda **kw: advance_status(**{"amount": D("100.00"), "applied": D("0.00"),  # noqa: E731
+                                            "voided": False, "closed": False, **kw})
+    assert status() == AdvanceStatus.PENDING
+    assert status(closed=True) == AdvanceStatus.REFUND
+    assert status(applied=D("100.00"), closed=True) == AdvanceStatus.APPLIED
+    assert status(applied=D("40.00"), closed=True) == AdvanceStatus.PARTLY_APPLIED
+    assert status(voided=True) == AdvanceStatus.VOIDED
+    assert status(voided=True, closed=True) == AdvanceStatus.VOIDED
