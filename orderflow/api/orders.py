@@ -66,7 +66,7 @@ class ActionIn(Schema):
 
 
 class TimelineEvent(Schema):
-    seq: int
+    seq: int | None  # its place in the audit chain; null until sealed (within a minute)
     occurred_at: dt.datetime
     action: str
     actor: UserRef | None

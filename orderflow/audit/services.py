@@ -29,7 +29,9 @@ def hashed_content(event: AuditEvent) -> dict:
 
 def record(actor, action: str, obj, *, from_state: str = "", to_state: str = "",
            data: dict | None = None, on_behalf_of=None) -> AuditEvent:
-    """Append one event to the chain; must run inside the caller's transaction."""
+    """Write one event; must run inside the caller's transaction, and commits or rolls back
+    with it. It is chained later by `seal` (P1.3.2): a write never waits on the chain's
+    head, so no two transactions serialise or deadlock on it, whatever else they lock."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
@@ -46,32 +48,45 @@ def record(actor, action: str, obj, *, from_state: str = "", to_state: str = "",
         data=_jsonable(data or {}),
         request_id=current_request_id(),
     )
-    if not _append_after_known_head(connection, event):
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        _chain(event, head.last_seq, head.last_hash)
-        head.last_seq, head.last_hash = event.seq, event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
     event.save(force_insert=True)
-    connection.orderflow_audit_head = (event.seq, event.hash)
     return event
+
+
+SEAL_BATCH = 2000
+
+
+def seal(*, batch_size: int = SEAL_BATCH) -> int:
+    """Chain every committed event not chained yet, in the order they were written (id),
+    after the chain's head: each gets its sequence number, the previous hash and its hash.
+    Returns how many were sealed.
+
+    Run by the worker every minute (audit.tasks) and before every verification. Several
+    sealers at once take turns on the head's row lock; an event whose transaction commits
+    after a batch was read is sealed by the next one. Call it outside any other service's
+    transaction: it locks the head."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            events = list(AuditEvent.objects.filter(seq__isnull=True)
+                          .order_by("id")[:batch_size])
+            last_seq, last_hash = head.last_seq, head.last_hash
+            for event in events:
+                _chain(event, last_seq, last_hash)
+                last_seq, last_hash = event.seq, event.hash
+            if events:
+                AuditEvent.objects.bulk_update(events, ["seq", "prev_hash", "hash"],
+                                               batch_size=500)
+                head.last_seq, head.last_hash = last_seq, last_hash
+                head.save(update_fields=["last_seq", "last_hash"])
+        sealed += len(events)
+        if len(events) < batch_size:
+            return sealed
 
 
 def _chain(event: AuditEvent, last_seq: int, last_hash: str) -> None:
     event.seq, event.prev_hash = last_seq + 1, last_hash
     event.hash = event_hash(event.prev_hash, hashed_content(event))
-
-
-def _append_after_known_head(connection, event: AuditEvent) -> bool:
-    """Advance the chain head from the head this connection last wrote, in one statement
-    that also locks it; False if the head moved since (another transaction, a rolled-back
-    savepoint) or is unknown: the caller then locks and reads it. The remembered head is
-    only a guess checked by the database, never trusted."""
-    known = getattr(connection, "orderflow_audit_head", None)
-    if known is None:
-        return False
-    _chain(event, *known)
-    return AuditChainHead.objects.filter(pk=1, last_seq=known[0], last_hash=known[1]).update(
-        last_seq=event.seq, last_hash=event.hash) == 1
 
 
 def _jsonable(value):

@@ -13,7 +13,6 @@ from django.utils import formats, timezone, translation
 from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.accounts.models import Department
 from orderflow.approval.models import ApprovalRequest, ApprovalTask, SignOff
-from orderflow.audit.selectors import verify_chain
 from orderflow.intake.services.check import order_check
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
@@ -21,6 +20,7 @@ from orderflow.orders.services import order_create
 from orderflow.orders.services.content import content_hash
 from orderflow.orders.tests.support import put_in_state
 from orderflow.review.models import Review, ReviewOpinion, ReviewReport
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.factories import CustomerFactory, ProductFactory, make_user, order_payload
 
 from .session import settle, signed_in

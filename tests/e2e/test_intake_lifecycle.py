@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from orderflow.audit.selectors import verify_chain
 from orderflow.core.errors import TransitionNotAllowed
 from orderflow.intake.models import CheckReport, Escalation
 from orderflow.intake.services import communication_log, escalation_decide, order_check
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
 from orderflow.orders.services import order_create, order_take_action, order_update
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.factories import CustomerFactory, order_payload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]

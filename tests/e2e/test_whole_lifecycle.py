@@ -24,9 +24,9 @@ from orderflow.api.tests.test_review_api import (  # noqa: F401  (fixtures)
     reviewers_fixture,
 )
 from orderflow.archive.models import AccessLog
-from orderflow.audit.selectors import verify_chain
 from orderflow.masterdata.models import Customer
 from orderflow.orders.models import Order
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.factories import make_user, order_payload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]

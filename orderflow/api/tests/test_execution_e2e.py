@@ -5,7 +5,7 @@ execution records to "executed", over the JSON API as each department's users do
 import pytest
 
 from orderflow.audit.models import AuditEvent
-from orderflow.audit.selectors import verify_chain
+from orderflow.testing.audit import verify_chain
 
 from .flows import approve_and_sign_off, ok, release_and_execute
 from .test_approval_api import approvers_fixture, in_approval_fixture  # noqa: F401

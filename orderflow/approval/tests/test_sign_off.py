@@ -43,7 +43,7 @@ def test_the_sales_head_signs(waiting, chain_people, salesperson):
         == (request, chain_people["sales_head"], None, "同意下达")
     assert sign_off.content_hash == request.content_hash == content_hash(order)
     assert sign_off.signed_at is not None
-    event = AuditEvent.objects.filter(object_id=str(order.pk)).latest("seq")
+    event = AuditEvent.objects.filter(object_id=str(order.pk)).latest("id")
     assert (event.action, event.data["content_hash"]) == ("order.sign_off",
                                                            request.content_hash)
     assert Notification.objects.filter(recipient=salesperson, kind="approval.signed").exists()
@@ -66,7 +66,7 @@ def test_the_sales_head_s_deputy_signs_on_their_behalf(waiting, chain_people):
                               created_at=clock.now())
     sign_off = order_sign_off(order_id=order.pk, actor=deputy)
     assert (sign_off.signed_by, sign_off.on_behalf_of) == (deputy, chain_people["sales_head"])
-    event = AuditEvent.objects.filter(object_id=str(order.pk)).latest("seq")
+    event = AuditEvent.objects.filter(object_id=str(order.pk)).latest("id")
     assert (event.actor, event.on_behalf_of) == (deputy, chain_people["sales_head"])
 
 

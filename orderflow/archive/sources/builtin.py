@@ -144,9 +144,10 @@ def execution_source(order) -> Collected:
 
 @register_source("audit")
 def audit_source(order) -> Collected:
-    """Every audit event of the order, with the chain's hashes (P1.3.2)."""
+    """Every audit event of the order, with the chain's hashes (P1.3.2) where sealed: the
+    latest, the archiving's own among them, are sealed within a minute (audit.seal)."""
     events = list(AuditEvent.objects.filter(object_type="orders.order",
-                                            object_id=str(order.pk)).order_by("seq")
+                                            object_id=str(order.pk)).order_by("id")
                   .values("seq", "occurred_at", "actor_id", "on_behalf_of_id", "action",
                           "from_state", "to_state", "data", "request_id", "prev_hash",
                           "hash"))

@@ -12,6 +12,7 @@ from orderflow.archive.models import ArchiveSequence, Dossier, DossierDocument, 
 from orderflow.archive.services import order_archive
 from orderflow.archive.services.integrity import dossier_verify
 from orderflow.audit.models import AuditEvent
+from orderflow.audit.services import seal as audit_seal
 from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.services import order_take_action
@@ -30,6 +31,8 @@ def _rows() -> dict:
 
 
 def test_archive_writes_the_dossier_with_its_documents(people, settled, products):
+    # Given the worker has sealed the audit log since the order settled (P1.3.2)
+    sealed = audit_seal()
     # When the salesperson archives the settled order
     order = order_take_action(order_id=settled.pk, action="archive", actor=people["owner"])
     # Then the order is archived and the dossier numbered, classified and bound
@@ -59,7 +62,9 @@ def test_archive_writes_the_dossier_with_its_documents(people, settled, products
         assert handle.read() == PDF_BYTES
     trail = json.loads(default_storage.open(documents[2].file.name).read())
     assert [e["action"] for e in trail][-1] == "order.archive"
-    assert all(len(e["hash"]) == 64 for e in trail)
+    # the events sealed before carry their place and hashes; the archiving's own, not yet
+    assert sealed and all(len(e["hash"]) == 64 and e["seq"] for e in trail[:-1])
+    assert (trail[-1]["seq"], trail[-1]["hash"]) == (None, "")
     record = json.loads(default_storage.open(documents[0].file.name).read())
     assert record["order"]["number"] == order.number and len(record["lines"]) == 2
     assert dossier_verify(dossier) == []

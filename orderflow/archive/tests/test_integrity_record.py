@@ -122,6 +122,7 @@ def test_the_batch_check_reads_the_audit_records_per_batch(people, customer, pro
     assert results == [(orders[0].dossier.pk, []),
                        (orders[1].dossier.pk, ["manifest_not_as_recorded"]),
                        (orders[2].dossier.pk, [])]
-    # one batch: its events and their successors, its documents, whatever its size
-    assert _reads(queries.captured_queries, "audit_auditevent") == 2
+    # the seal's read of unsealed events, then one batch: its events and their successors,
+    # its documents, whatever its size
+    assert _reads(queries.captured_queries, "audit_auditevent") == 3
     assert _reads(queries.captured_queries, "archive_dossierdocument") == 1

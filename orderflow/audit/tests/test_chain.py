@@ -36,6 +36,7 @@ def history(salesperson, customer, products):
                       confirmed_findings=["phone_doubtful:contact_phone"])
     order_check(order_id=order.pk, actor=salesperson)
     order_take_action(order_id=other.pk, action="cancel", actor=salesperson, reason="重复录入")
+    assert audit.seal() == 7  # as the worker does every minute
     return order
 
 
@@ -170,6 +171,7 @@ def test_command_exits_non_zero_naming_the_broken_event(salesperson, customer, p
                                                         capsys):
     for _ in range(3):
         make_order(salesperson, customer, products)
+    audit.seal()
     AuditEvent.objects.filter(seq=2).update(data={"snapshot": {}})
     with pytest.raises(SystemExit) as exc:
         AuditVerify().run_from_argv(["manage.py", "audit_verify"])
@@ -183,16 +185,20 @@ class _Boom(Exception):
 
 
 def test_events_after_a_rolled_back_savepoint_continue_the_chain(salesperson):
-    # given an event, then one in a savepoint that is rolled back
+    # given an event, then one in a savepoint that is rolled back, then another
     with transaction.atomic():
         first = audit.record(salesperson, "test.first", salesperson)
         with pytest.raises(_Boom), transaction.atomic():
             audit.record(salesperson, "test.lost", salesperson)
             raise _Boom
-        # when another event follows in the same transaction
         third = audit.record(salesperson, "test.third", salesperson)
 
-    # then it follows the first, as if the lost one never was, and the chain verifies
+    # when they are sealed
+    assert audit.seal() == 2
+
+    # then the third follows the first, as if the lost one never was, and the chain verifies
+    first.refresh_from_db()
+    third.refresh_from_db()
     assert third.seq == first.seq + 1 and third.prev_hash == first.hash
     assert not AuditEvent.objects.filter(action="test.lost").exists()
     head = AuditChainHead.objects.get(pk=1)
@@ -200,17 +206,51 @@ def test_events_after_a_rolled_back_savepoint_continue_the_chain(salesperson):
     assert verify_chain().ok
 
 
-def test_a_head_moved_by_another_connection_is_read_again(salesperson):
-    # given this connection remembers a head that is no longer the chain's
-    with transaction.atomic():
-        first = audit.record(salesperson, "test.first", salesperson)
-    AuditChainHead.objects.filter(pk=1).update(last_seq=first.seq)  # unchanged: a control
-    connection.orderflow_audit_head = (first.seq - 1, "f" * 64)
+def test_an_event_is_written_unsealed_in_one_statement(salesperson,
+                                                        django_assert_num_queries):
+    # when a service records an event (P1.3.2)
+    with transaction.atomic(), django_assert_num_queries(1):
+        event = audit.record(salesperson, "test.first", salesperson)
 
-    # when an event is recorded
-    with transaction.atomic():
-        second = audit.record(salesperson, "test.second", salesperson)
+    # then it is stored without its place in the chain, which is untouched
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.seq, stored.prev_hash, stored.hash) == (None, "", "")
+    assert not AuditChainHead.objects.exists()
+    report = verify_chain()
+    assert (report.ok, report.checked, report.unsealed) == (True, 0, 1)
 
-    # then it was chained to the real head
-    assert (second.seq, second.prev_hash) == (first.seq + 1, first.hash)
+
+def test_sealing_chains_in_writing_order_in_batches_and_continues_later(salesperson):
+    # given five events, sealed in batches of two
+    with transaction.atomic():
+        events = [audit.record(salesperson, f"test.{n}", salesperson) for n in range(5)]
+    assert audit.seal(batch_size=2) == 5
+    # and two more, sealed by a later run
+    with transaction.atomic():
+        later = [audit.record(salesperson, f"test.later{n}", salesperson) for n in range(2)]
+    assert audit.seal() == 2
+    assert audit.seal() == 0  # nothing left
+
+    # then the chain runs in writing order, each linked to the one before
+    chained = list(AuditEvent.objects.order_by("seq").values_list("pk", "seq"))
+    assert chained == [(e.pk, n) for n, e in enumerate([*events, *later], start=1)]
+    assert (verify_chain().ok, verify_chain().checked) == (True, 7)
+    assert _verify_output().strip() == "Audit chain intact: 7 events."
+
+
+def test_the_command_seals_before_it_verifies(salesperson):
+    with transaction.atomic():
+        audit.record(salesperson, "test.first", salesperson)
+    assert _verify_output().strip() == "Audit chain intact: 1 events."
+    assert AuditEvent.objects.get().seq == 1
+
+
+def test_an_edit_before_sealing_cannot_be_told_but_after_it_can(salesperson):
+    # the window the chain leaves open: an event is covered once sealed (within a minute)
+    with transaction.atomic():
+        event = audit.record(salesperson, "test.first", salesperson)
+    AuditEvent.objects.filter(pk=event.pk).update(object_repr="改过")
+    audit.seal()
     assert verify_chain().ok
+    AuditEvent.objects.filter(pk=event.pk).update(object_repr="又改过")
+    assert verify_chain().first_broken_seq == 1

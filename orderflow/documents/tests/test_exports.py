@@ -69,7 +69,7 @@ def test_export_is_written_by_the_worker_with_progress_and_neutralised_cells(
     assert [(c.data_type, c.quotePrefix) for c in names] == [("s", True)] * 4 + [("s", False)]
     assert sheet.cell(row=2, column=1).value == 1
     assert [e.action for e in AuditEvent.objects.filter(object_type="documents.exportjob")
-            .order_by("seq")] == ["export.requested", "export.done"]
+            .order_by("id")] == ["export.requested", "export.done"]
 
 
 @pytest.mark.parametrize("kind, params, error", [

@@ -10,11 +10,11 @@ from django.db import connection
 
 from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.accounts.models import User
-from orderflow.audit.selectors import verify_chain
 from orderflow.core import clock
 from orderflow.core.errors import ValidationFailed
 from orderflow.execution.models import Shipment, ShipmentLine
 from orderflow.execution.services.logistics import shipment_create
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.factories import make_user
 from orderflow.testing.race import race
 

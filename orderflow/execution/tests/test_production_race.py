@@ -9,7 +9,6 @@ from django.db import connection
 
 from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.accounts.models import User
-from orderflow.audit.selectors import verify_chain
 from orderflow.core import clock
 from orderflow.core.errors import TransitionNotAllowed
 from orderflow.execution.models.production import ProductionTask
@@ -19,6 +18,7 @@ from orderflow.execution.services.technology import (
     support_request_answer,
     support_request_raise,
 )
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.execution import released_order
 from orderflow.testing.factories import make_user
 from orderflow.testing.race import race

@@ -7,11 +7,11 @@ from django.db import connection
 from django.utils import translation
 
 from orderflow.accounts.models import User
-from orderflow.audit.selectors import verify_chain
 from orderflow.core import clock
 from orderflow.core.errors import TransitionNotAllowed, ValidationFailed
 from orderflow.execution.models.quality import Concession, InspectionReport
 from orderflow.execution.services import quality as svc
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.execution import members, released_order
 from orderflow.testing.race import race
 

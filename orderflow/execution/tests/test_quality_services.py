@@ -288,7 +288,7 @@ def test_a_notice_is_followed_to_closure_by_a_passed_reinspection(order, people)
     notice.refresh_from_db()
     assert notice.status == "closed" and notice.closed_by == quality
     assert [e.action for e in AuditEvent.objects.filter(object_type__endswith="notice")
-            .order_by("seq")] == ["quality.nonconformance_issued",
+            .order_by("id")] == ["quality.nonconformance_issued",
                                   "quality.nonconformance_action",
                                   "quality.nonconformance_closed"]
     with pytest.raises(TransitionNotAllowed):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _last_event(order):
     return AuditEvent.objects.filter(object_type="orders.order",
-                                     object_id=str(order.pk)).latest("seq")
+                                     object_id=str(order.pk)).latest("id")
 
 
 def _non_ok(report):

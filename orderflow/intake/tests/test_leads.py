@@ -94,12 +94,12 @@ def world() -> dict:
 
 def lead_events(lead) -> list[tuple]:
     return list(AuditEvent.objects.filter(object_type="intake.lead", object_id=str(lead.pk))
-                .order_by("seq").values_list("action", "from_state", "to_state"))
+                .order_by("id").values_list("action", "from_state", "to_state"))
 
 
 def last_event(lead) -> AuditEvent:
     return AuditEvent.objects.filter(object_type="intake.lead",
-                                     object_id=str(lead.pk)).order_by("-seq").first()
+                                     object_id=str(lead.pk)).order_by("-id").first()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ VALID = {"code": "K100", "name": "苏州精工机械有限公司", "tax_id": "91
 
 def _events(obj):
     return list(AuditEvent.objects.filter(object_type=obj._meta.label_lower,
-                                          object_id=str(obj.pk)).order_by("seq"))
+                                          object_id=str(obj.pk)).order_by("id"))
 
 
 def test_salesperson_creates_customer_they_own_with_contacts(salesperson):

@@ -36,7 +36,7 @@ def order_state(order_id: int) -> dict:
         "requirements": list(order.special_requirements.values_list("kind", "description")),
         "events": list(AuditEvent.objects.filter(object_type="orders.order",
                                                  object_id=str(order_id))
-                       .values_list("seq", flat=True)),
+                       .values_list("id", flat=True)),
         "escalations": list(order.escalations.values_list("decision", "decided_by_id")),
         "reports": order.check_reports.count(),
     }

@@ -15,9 +15,9 @@ from orderflow.approval.models import ApprovalStage, ApprovalTask, StageStatus, 
 from orderflow.approval.services import task_approve
 from orderflow.approval.tests.conftest import in_approval, pending, start
 from orderflow.audit.models import AuditEvent
-from orderflow.audit.selectors import verify_chain
 from orderflow.core.errors import Conflict, TransitionNotAllowed
 from orderflow.orders.domain.lifecycle import State
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.factories import make_user
 from orderflow.testing.race import race
 

@@ -12,12 +12,12 @@ from django.db import connection
 
 from orderflow.accounts.models import User
 from orderflow.audit.models import AuditEvent
-from orderflow.audit.selectors import verify_chain
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
 from orderflow.release.models import WorkPackage
 from orderflow.release.services import package_complete, package_start
 from orderflow.release.tests.test_release import members, released_order
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.race import race
 
 pytestmark = [

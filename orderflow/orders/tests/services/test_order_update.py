@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _events(order, action):
     return list(AuditEvent.objects.filter(object_type="orders.order", object_id=str(order.pk),
-                                          action=action).order_by("seq"))
+                                          action=action).order_by("id"))
 
 
 def test_update_records_each_changed_field(salesperson, customer, products):

@@ -43,7 +43,7 @@ def test_the_reviewer_attaches_a_file_to_the_waiting_opinion(org, review):
             attachment.sha256, attachment.uploaded_by) == (
         opinion, "成本测算.pdf", len(PDF), hashlib.sha256(PDF).hexdigest(), finance)
     assert attachment.file.read() == PDF
-    event = AuditEvent.objects.latest("seq")
+    event = AuditEvent.objects.latest("id")
     assert (event.action, event.data["sha256"]) == ("review.opinion_attachment_added",
                                                     attachment.sha256)
     # and the report lists it once the review concludes

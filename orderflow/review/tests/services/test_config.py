@@ -33,7 +33,7 @@ def test_admin_sets_the_departments_reviewing_an_order_type(admin):
                              departments=["quality", "technology"])
     route.refresh_from_db()
     assert (route.departments, route.updated_by) == (["quality", "technology"], admin)
-    event = AuditEvent.objects.latest("seq")
+    event = AuditEvent.objects.latest("id")
     assert (event.action, event.data) == ("review.route_set", {
         "order_type": "sample", "after": ["quality", "technology"],
         "before": ["technology", "production", "quality", "procurement", "finance"]})
@@ -68,7 +68,7 @@ def test_admin_sets_a_department_s_time_limit(admin):
     limit.refresh_from_db()
     assert (limit.hours, limit.remind_before_hours, limit.leader_after_hours,
             limit.updated_by) == (24, 8, 0, admin)
-    event = AuditEvent.objects.latest("seq")
+    event = AuditEvent.objects.latest("id")
     assert (event.action, event.data["before"], event.data["after"]) == (
         "review.time_limit_set",
         {"hours": 16, "remind_before_hours": 4, "leader_after_hours": 8},
@@ -110,7 +110,7 @@ def test_admin_updates_the_major_order_rule(admin):
     assert (rule.amount_threshold, rule.customised, rule.new_customer,
             rule.special_requirements, rule.updated_by) == (
         Decimal("500000.00"), False, True, True, admin)
-    event = AuditEvent.objects.latest("seq")
+    event = AuditEvent.objects.latest("id")
     assert event.data["after"]["amount_threshold"] == "500000.00"
     major_rule_update(actor=admin, amount_threshold="", customised=False, new_customer=False,
                       special_requirements=False)

@@ -51,7 +51,7 @@ def test_a_member_gives_the_department_s_opinion(org, review):
     assert opinion.details == {"capacity": "with_changes", "resources": "2号线，两班；4月排产",
                                "plan_changes": "4月加开夜班",
                                "feasible_delivery_date": "2025-04-25"}
-    event = AuditEvent.objects.latest("seq")
+    event = AuditEvent.objects.latest("id")
     assert (event.action, event.actor, event.from_state, event.to_state) == (
         "review.opinion_given", staff(org, "production"), "pending", "submitted")
     assert event.data["details"] == opinion.details

@@ -8,10 +8,10 @@ from django.db import connection
 from orderflow.accounts.models import User
 from orderflow.approval.models import ApprovalRequest
 from orderflow.audit.models import AuditEvent
-from orderflow.audit.selectors import verify_chain
 from orderflow.orders.domain.lifecycle import State
 from orderflow.review.models import ReviewOpinion, ReviewReport
 from orderflow.review.tests.support import give, ordinary_rule, started_review
+from orderflow.testing.audit import verify_chain
 from orderflow.testing.race import race
 
 pytestmark = [
