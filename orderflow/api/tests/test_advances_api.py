@@ -139,7 +139,7 @@ def test_errors_map_to_status_codes(order, salesperson, finance):
     assert sorted(bad.json()["errors"]) == ["amount", "bank_reference", "method", "received_on"]
     assert over.status_code == 422
     assert over.json()["errors"]["amount"] == [
-        "The advance payments would exceed the order total (4520.00): at most 3520.00 is "
+        "The advance payments would exceed the order total (4,520.00): at most 3,520.00 is "
         "still open."]
     put_in_state(order, State.AWAITING_SIGNOFF)
     assert fin.post(f"/api/orders/{order.pk}/advances", body).status_code == 409

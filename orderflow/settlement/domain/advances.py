@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from orderflow.orders.domain.lifecycle import State
 
-from .money import ZERO
+from .money import ZERO, fen
 
 # From the sign-off (P4.1.2) until Finance audits the statement (P7.2.2).
 ADVANCE_STATES = frozenset({State.APPROVED, State.RELEASED, State.IN_EXECUTION,
@@ -53,8 +53,9 @@ def advance_status(*, amount: Decimal, applied: Decimal, voided: bool,
 
 
 def advance_room(order_total: Decimal, live_total: Decimal) -> Decimal:
-    """How much more may be recorded in advance: the order total less the live advances."""
-    return max(order_total - live_total, ZERO)
+    """How much more may be recorded in advance: the order total less the live advances,
+    to the fen (SQLite's sums come back with float noise)."""
+    return max(fen(order_total - live_total), ZERO)
 
 
 def allocate(advances: list[Decimal], dues: list[Decimal]) -> list[list[tuple[int, Decimal]]]:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .checks import at_most
 
@@ -25,7 +26,7 @@ class AdvanceReceipt(models.Model):
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE,
                               related_name="advance_receipts", db_index=False)
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(pgettext_lazy("payment", "received on"))
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     method = models.CharField(_("payment method"), max_length=16,
                               choices=PaymentMethod.choices)
@@ -106,7 +107,7 @@ class Receipt(models.Model):
     instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT,
                                    related_name="receipts")
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(pgettext_lazy("payment", "received on"))
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     method = models.CharField(_("payment method"), max_length=16,
                               choices=PaymentMethod.choices)

@@ -65,7 +65,7 @@ def _validated(errors: Errors, order, *, received_on, amount, method, bank_refer
         if values["amount"] > room:
             errors.add("amount", _("The advance payments would exceed the order total "
                                    "(%(total)s): at most %(room)s is still open.")
-                       % {"total": order.total_gross, "room": room})
+                       % {"total": f"{order.total_gross:,.2f}", "room": f"{room:,.2f}"})
     return values
 
 

@@ -83,3 +83,8 @@ def test_status_of_an_advance():
     assert status(applied=D("40.00"), closed=True) == AdvanceStatus.PARTLY_APPLIED
     assert status(voided=True) == AdvanceStatus.VOIDED
     assert status(voided=True, closed=True) == AdvanceStatus.VOIDED
+
+
+def test_room_is_to_the_fen_whatever_noise_the_database_sum_has():
+    # SQLite sums decimals as floats: 195074.16 comes back as 195074.160000000...
+    assert str(advance_room(D("650247.20"), D("195074.1599999999999"))) == "455173.04"

@@ -190,7 +190,7 @@ def test_the_advances_never_exceed_the_order_total_p7_1_1(in_execution, finance)
     failure = refused(lambda: record(in_execution, finance["head"], amount="1520.01"),
                       errors=["amount"], order=in_execution)
     assert failure.errors["amount"] == [
-        "The advance payments would exceed the order total (4520.00): at most 1520.00 is "
+        "The advance payments would exceed the order total (4,520.00): at most 1,520.00 is "
         "still open."]
     # exactly what is still open is fine
     record(in_execution, finance["head"], amount="1520.00")

@@ -48,7 +48,7 @@ def test_two_advances_over_the_order_total_exactly_one_succeeds_p7_1_1(
                                                          "ValidationFailed"], outcome
     refused = next(r for r in outcome if isinstance(r, ValidationFailed))
     assert list(refused.errors) == ["amount"]
-    assert "at most 1520.00 is still open" in refused.errors["amount"][0]
+    assert "at most 1,520.00 is still open" in refused.errors["amount"][0]
     assert AdvanceReceipt.objects.filter(order=order).count() == 1
     assert AdvanceReceipt.objects.get(order=order).amount == D("3000.00")
     assert verify_chain().ok
