@@ -1,4 +1,5 @@
-"""Reading and writing .xlsx sheets (openpyxl): bounded in size and rows, values normalised.
+"""Reading and writing .xlsx sheets (openpyxl reads and streams, XlsxWriter writes whole
+books): bounded in size and rows, values normalised.
 
 Company data arrives as spreadsheets (P11); whatever the file, reading it is bounded: a
 size limit before opening, a row limit while streaming, a column limit per row.
@@ -10,13 +11,14 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
+import xlsxwriter
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from orderflow.core.errors import ValidationFailed
@@ -132,29 +134,75 @@ class SheetSpec:
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="206BC4")
-_REQUIRED_FILL = PatternFill("solid", fgColor="D63939")
+_HEADER_STYLE = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#206BC4",
+                 "valign": "vcenter"}
+_REQUIRED_COLOR = "#D63939"
+_MAX_SHEET_TITLE = 31
 
 
 def write_workbook(sheets: list[SheetSpec]) -> bytes:
-    """An .xlsx file with one sheet per spec: a bold, frozen header row, then the rows."""
-    book = Workbook()
-    book.remove(book.active)
-    for spec in sheets:
-        sheet = book.create_sheet(title=spec.title[:31])
-        sheet.append(spec.headers)
-        for index, cell in enumerate(sheet[1]):
-            cell.font = _HEADER_FONT
-            cell.fill = _REQUIRED_FILL if index in spec.required else _HEADER_FILL
-            cell.alignment = Alignment(vertical="center")
-        for row_number, row in enumerate(spec.rows, start=2):
-            for col_number, value in enumerate(row, start=1):
-                _write_cell(sheet, row_number, col_number, value)
-        for index, width in enumerate(spec.widths or [], start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
+    """An .xlsx file with one sheet per spec: a bold, frozen header row, then the rows.
+    Written with XlsxWriter in memory (about three times faster than building the same
+    file in openpyxl, which only reads here and streams the large exports)."""
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, {
+        "in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+        "strings_to_urls": False, "remove_timezone": True})
+    styles = {
+        "header": book.add_format(_HEADER_STYLE),
+        "required": book.add_format({**_HEADER_STYLE, "bg_color": _REQUIRED_COLOR}),
+        "quoted": book.add_format({"quote_prefix": True}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+    }
+    titles: set[str] = set()
+    for spec in sheets:
+        sheet = book.add_worksheet(_sheet_title(spec.title, titles))
+        for column, header in enumerate(spec.headers):
+            sheet.write_string(0, column, clean_text(str(header)),
+                               styles["required" if column in spec.required else "header"])
+        for row_number, row in enumerate(spec.rows, start=1):
+            for column, value in enumerate(row):
+                _write_value(sheet, row_number, column, value, styles)
+        for column, width in enumerate(spec.widths or []):
+            sheet.set_column(column, column, width)
+        sheet.freeze_panes(1, 0)
+    book.close()
     return out.getvalue()
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """A title Excel accepts: no []:*?/\\, at most 31 characters, unique in the book (a
+    repeated one gets " (2)", " (3)"... as Excel names copies)."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(title))
+    base = " ".join(cleaned.split()).strip("'")[:_MAX_SHEET_TITLE] or "Sheet"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate, n = base[:_MAX_SHEET_TITLE - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _write_value(sheet, row: int, column: int, value, styles: dict) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        text = clean_text(value)
+        if is_formula_like(text):
+            sheet.write_string(row, column, text, styles["quoted"])
+        elif text:
+            sheet.write_string(row, column, text)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, column, value)
+    elif isinstance(value, dt.datetime):
+        sheet.write_datetime(row, column, value, styles["datetime"])
+    elif isinstance(value, dt.date):
+        sheet.write_datetime(row, column, value, styles["date"])
+    else:
+        sheet.write_string(row, column, clean_text(str(value)))
 
 
 # Text starting with one of these could be taken for a formula by a spreadsheet program.
@@ -175,13 +223,6 @@ def neutralise(cell) -> None:
     is typed as text and carries Excel's own quote prefix (as if typed with a leading ')."""
     cell.data_type = "s"
     cell.quotePrefix = True
-
-
-def _write_cell(sheet, row: int, column: int, value) -> None:
-    value = clean_text(value)
-    cell = sheet.cell(row=row, column=column, value=value)
-    if is_formula_like(value):
-        neutralise(cell)
 
 
 class StreamingSheet:

@@ -1,5 +1,6 @@
 """Reading and writing .xlsx: limits, value normalisation, formula-looking text stays text."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -90,3 +91,28 @@ def test_plain_text_and_negative_numbers_stay_as_they_are():
     row = load_workbook(io.BytesIO(data)).active[2]
     assert [(c.value, c.data_type, c.quotePrefix) for c in row] == [
         ("普通文本", "s", False), (-3.5, "n", False)]
+
+
+def test_written_workbook_keeps_dates_styles_and_widths():
+    day, moment = dt.date(2026, 3, 2), dt.datetime(2026, 3, 2, 9, 30)
+    data = write_workbook([SheetSpec("s", ["必填", "日期", "时间", "是否"],
+                                     [[None, day, moment, True]], [8, 12, 20],
+                                     frozenset({0}))])
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = sheet[1]
+    assert header[0].fill.fgColor.rgb.endswith("D63939")  # required: red
+    assert header[1].fill.fgColor.rgb.endswith("206BC4") and header[1].font.b
+    a2, b2, c2, d2 = sheet[2]
+    assert a2.value is None
+    assert (b2.value.date(), b2.number_format) == (day, "yyyy-mm-dd")
+    assert (c2.value, c2.number_format) == (moment, "yyyy-mm-dd hh:mm:ss")
+    assert d2.value is True
+    assert sheet.column_dimensions["B"].width == pytest.approx(12, abs=1)
+
+
+def test_sheet_titles_excel_refuses_are_made_acceptable_and_unique():
+    data = write_workbook([SheetSpec("质量/检验: [2026]?", ["h"], []),
+                           SheetSpec("质量/检验: [2026]?", ["h"], []),
+                           SheetSpec("x" * 40, ["h"], [])])
+    titles = load_workbook(io.BytesIO(data)).sheetnames
+    assert titles == ["质量 检验 2026", "质量 检验 2026 (2)", "x" * 31]
