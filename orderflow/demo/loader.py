@@ -12,7 +12,11 @@ from faker import Faker
 from orderflow.accounts.models import User
 from orderflow.accounts.services import delegation_create
 from orderflow.core import clock
+from orderflow.execution.models import InspectionReport
+from orderflow.execution.services.quality import inspection_report_render
 from orderflow.orders.models import Order
+from orderflow.settlement.models import SettlementStatement, StatementStatus
+from orderflow.settlement.services import statement_pdf_render
 
 from .archive import archive_some
 from .calendar import create_calendar
@@ -44,6 +48,18 @@ class DemoSummary:
 def database_is_empty() -> bool:
     """No users yet: the demo may be loaded."""
     return not User.objects.exists()
+
+
+def render_documents() -> None:
+    """The worker renders the issued inspection reports and the audited statements; the
+    demo is loaded with the queue switched off, so it renders them itself, before the
+    archiving, so the dossiers hold them too (review reports: demo.review)."""
+    for report_id in InspectionReport.objects.filter(file="").values_list("pk", flat=True):
+        inspection_report_render(report_id=report_id)
+    for statement_id in (SettlementStatement.objects
+                         .filter(status=StatementStatus.AUDITED, pdf="")
+                         .values_list("pk", flat=True)):
+        statement_pdf_render(statement_id=statement_id)
 
 
 def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> DemoSummary:
@@ -78,6 +94,7 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Demo
         execute_some(users)
         settle_some(users)
         receive_advance(users)
+        render_documents()
         archive_some(users)
         delegation_create(actor=users["financehead"], deputy_id=users["finance1"].pk,
                           starts_on=clock.today() + dt.timedelta(days=7),

@@ -147,6 +147,14 @@ def test_demo_has_reviews_and_approvals_at_every_stage_with_reports_and_calendar
     # every issued report has its PDF; every approved order its signature
     assert ReviewReport.objects.exists()
     assert not ReviewReport.objects.filter(file="").exists()
+    # and so every inspection report and audited statement (no page waits for a worker)
+    from orderflow.execution.models import InspectionReport
+    from orderflow.settlement.models import SettlementStatement
+
+    assert InspectionReport.objects.exists()
+    assert not InspectionReport.objects.filter(file="").exists()
+    audited = SettlementStatement.objects.filter(status="audited")
+    assert audited.exists() and not audited.filter(pdf="").exists()
     assert SignOff.objects.count() == Order.objects.filter(
         status__in={State.APPROVED} | RELEASE_STATES | SETTLEMENT_STATES).count()
     # released orders (P4.2): departments at work, a sealed original printed for each
