@@ -1,7 +1,9 @@
 """Whole-lifecycle benchmark steps inside Django (issue 5), one process per step.
 
     python -m bench.lifecycle_side prepare      the execution benchmark's people and supplier
-    python -m bench.lifecycle_side service N    N orders through the whole policy, in-process:
+    python -m bench.lifecycle_side service N [W]
+                                                N orders through the whole policy, in-process
+                                                (on W worker processes at once, default 1):
                                                 create, check, review (5 opinions), approval
                                                 (3 steps), sign-off, release, every
                                                 department's execution records, settlement
@@ -21,6 +23,7 @@ import random
 import resource
 import statistics
 import sys
+import threading
 import time
 from collections import defaultdict
 from decimal import Decimal
@@ -121,28 +124,76 @@ class Lifecycle:
                        method="bank_transfer")
 
 
-def service(count: int) -> dict:
+def _worker(index: int, count: int, barrier, results) -> None:
+    """One worker process: a warm-up lifecycle, then `count` measured ones; an error is
+    reported to the parent (and breaks the barrier) instead of leaving it waiting."""
+    try:
+        _work(index, count, barrier, results)
+    except BaseException as exc:
+        barrier.abort()
+        results.put({"error": f"worker {index}: {exc!r} {getattr(exc, 'errors', '')}"})
+        raise
+
+
+def _work(index: int, count: int, barrier, results) -> None:
     life = Lifecycle()
+    life.invoices = index * 1_000_000  # invoice numbers unique across the workers
     life.run()  # warm-up
-    life.queries.clear()
-    life.flow.queries.clear()
-    life.execution.queries.clear()
+    for queries in (life.queries, life.flow.queries, life.execution.queries):
+        queries.clear()
     commits = Commits()
-    started, cpu_started = time.perf_counter(), time.process_time()
+    barrier.wait()
+    cpu_started = time.process_time()
     ids = [life.run() for _ in range(count)]
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     steps = {**life.flow.queries, **life.execution.queries, **life.queries}
+    results.put({"ids": ids, "cpu": time.process_time() - cpu_started,
+                 "commits": commits.count, "steps": steps,
+                 "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
+
+
+def service(count: int, workers: int = 1) -> dict:
+    """`count` lifecycles on `workers` processes at once (each its own connection, like
+    web or worker processes of one server); wall time from the common start to the last."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(workers + 1), context.Queue()
+    shares = [count // workers + (1 if i < count % workers else 0) for i in range(workers)]
+    processes = [context.Process(target=_worker, args=(i, share, barrier, results))
+                 for i, share in enumerate(shares)]
+    for process in processes:
+        process.start()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        pass  # a worker failed: its error is in the results
+    started = time.perf_counter()
+    done = [results.get(timeout=3600) for _ in processes]
+    errors = [r["error"] for r in done if "error" in r]
+    if errors:
+        raise RuntimeError("; ".join(errors))
+    elapsed = time.perf_counter() - started
+    for process in processes:
+        process.join()
+    steps = defaultdict(list)
+    for result in done:
+        for name, counts in result["steps"].items():
+            steps[name].extend(counts)
+    ids = [i for result in done for i in result["ids"]]
     queries = sum(sum(v) for v in steps.values())
     actions = sum(len(v) for v in steps.values())
     archived = Order.objects.filter(pk__in=ids, status="archived").count()
-    return {"lifecycles": count, "archived": archived, "seconds": round(elapsed, 3),
-            "lifecycles_per_s": round(count / elapsed, 2),
+    return {"lifecycles": count, "workers": workers, "archived": archived,
+            "seconds": round(elapsed, 3), "lifecycles_per_s": round(count / elapsed, 2),
             "actions_per_lifecycle": round(actions / count, 1),
             "queries_per_lifecycle": round(queries / count, 1),
-            "transactions_per_lifecycle": round(commits.count / count, 1),
-            "cpu_ms_per_lifecycle": round(cpu / count * 1000, 1),
+            "transactions_per_lifecycle": round(sum(r["commits"] for r in done) / count, 1),
+            "cpu_ms_per_lifecycle": round(sum(r["cpu"] for r in done) / count * 1000, 1),
             "queries_per_action": {k: sorted(set(v)) for k, v in steps.items()},
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            "peak_rss_mb": round(max(r["rss"] for r in done) / 1024, 1)}
 
 
 INDUSTRIES = ["机械制造", "汽车零部件", "电力设备", "化工", "食品加工", "建筑工程"]
@@ -230,6 +281,6 @@ def search(count: int, requests: int) -> dict:
 if __name__ == "__main__":
     step = sys.argv[1]
     args = [int(a) for a in sys.argv[2:]]
-    result = {"prepare": execution_side.prepare, "service": lambda: service(args[0]),
+    result = {"prepare": execution_side.prepare, "service": lambda: service(*args),
               "search": lambda: search(args[0], args[1])}[step]()
     print(json.dumps(result, ensure_ascii=False))
