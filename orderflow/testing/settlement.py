@@ -53,6 +53,14 @@ def executed_order(owner, customer, products, releaser, *, quantities=None, **ov
     return put_in_state(order, State.EXECUTED)
 
 
+def delivered_in_execution(owner, customer, products, releaser, *, days_ago: int = 10):
+    """Everything delivered, the order still in execution (a package open) and dated
+    `days_ago`: where advance payments are recorded (P7.1.1)."""
+    return put_in_state(executed_order(owner, customer, products, releaser,
+                                       order_date=clock.today() - dt.timedelta(days=days_ago)),
+                        State.IN_EXECUTION)
+
+
 def in_settlement(order, owner) -> SettlementStatement:
     """When: Sales starts the settlement; the drafted statement."""
     settlement_start(order_id=order.pk, actor=owner)

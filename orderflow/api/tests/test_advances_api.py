@@ -12,7 +12,12 @@ from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.tests.support import put_in_state
 from orderflow.settlement.tests.support import snapshot
 from orderflow.testing.factories import make_user
-from orderflow.testing.settlement import audited, executed_order, finance_people, in_settlement
+from orderflow.testing.settlement import (
+    audited,
+    delivered_in_execution,
+    finance_people,
+    in_settlement,
+)
 
 from .conftest import Api
 
@@ -31,9 +36,7 @@ def finance(db):
 
 @pytest.fixture
 def order(salesperson, customer, products, sales_head):
-    return put_in_state(executed_order(salesperson, customer, products, sales_head,
-                                       order_date=clock.today() - dt.timedelta(days=10)),
-                        State.IN_EXECUTION)
+    return delivered_in_execution(salesperson, customer, products, sales_head)
 
 
 def ok(response, status=200):

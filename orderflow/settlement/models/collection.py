@@ -18,14 +18,10 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AdvanceReceipt(models.Model):
-    """Money the customer paid before the statement was audited (a deposit, 预收款). The
-    audit applies it to the schedule as receipts (`applied_amount`); what the statement
-    does not need stays unapplied, to be refunded. A wrong entry is voided, never
-    deleted."""
+class MoneyReceived(models.Model):
+    """What Finance records of money received (P7.2.2): when, how much, how, the bank's
+    reference, who recorded it."""
 
-    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE,
-                              related_name="advance_receipts", db_index=False)
     received_on = models.DateField(pgettext_lazy("payment", "received on"))
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     method = models.CharField(_("payment method"), max_length=16,
@@ -35,6 +31,19 @@ class AdvanceReceipt(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        abstract = True
+
+
+class AdvanceReceipt(MoneyReceived):
+    """Money the customer paid before the statement was audited (a deposit, 预收款). The
+    audit applies it to the schedule as receipts (`applied_amount`); what the statement
+    does not need stays unapplied, to be refunded. A wrong entry is voided, never
+    deleted."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE,
+                              related_name="advance_receipts", db_index=False)
     applied_amount = models.DecimalField(_("applied to the schedule"), max_digits=16,
                                          decimal_places=2, default=0)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
@@ -101,21 +110,12 @@ class Instalment(models.Model):
         return f"{self.order_id} #{self.position}"
 
 
-class Receipt(models.Model):
+class Receipt(MoneyReceived):
     """Money received against an instalment (partial payments allowed)."""
 
     instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT,
                                    related_name="receipts")
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
-    received_on = models.DateField(pgettext_lazy("payment", "received on"))
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
-    method = models.CharField(_("payment method"), max_length=16,
-                              choices=PaymentMethod.choices)
-    bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded at"))
     # Written by the audit from an advance payment (P7.1.1): which one it came from.
     advance = models.ForeignKey(AdvanceReceipt, null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="receipts",

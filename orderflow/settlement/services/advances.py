@@ -22,8 +22,8 @@ from orderflow.orders.services import lock_order
 
 from ..domain.advances import advance_room, advances_open, allocate
 from ..domain.money import ZERO
-from ..models import AdvanceReceipt, Instalment, PaymentMethod, Receipt, StatementStatus
-from .common import MAX_AMOUNT, MAX_TEXT, live_statement, require_finance, tell
+from ..models import AdvanceReceipt, Instalment, Receipt, StatementStatus
+from .common import MAX_TEXT, live_statement, money_received_values, require_finance, tell
 
 
 def require_advances_open(order) -> None:
@@ -45,19 +45,10 @@ def live_advances_total(order_id: int) -> Decimal:
             .aggregate(s=Sum("amount"))["s"] or ZERO)
 
 
-def _validated(errors: Errors, order, *, received_on, amount, method, bank_reference,
-               note) -> dict:
-    values = {
-        "received_on": errors.date("received_on", received_on),
-        "amount": errors.decimal("amount", amount, positive=True, max_value=MAX_AMOUNT),
-        "method": errors.choice("method", method, PaymentMethod.choices),
-        "bank_reference": errors.text("bank_reference", bank_reference, max_length=64),
-        "note": errors.text("note", note, max_length=MAX_TEXT),
-    }
+def _validated(errors: Errors, order, **fields) -> dict:
+    values = money_received_values(errors, **fields)
     day = values["received_on"]
-    if day and day > clock.today():
-        errors.add("received_on", _("The date cannot be in the future."))
-    elif day and day < order.order_date:
+    if day and "received_on" not in errors.errors and day < order.order_date:
         errors.add("received_on", _("The date cannot be before the order date "
                                     "(%(date)s).") % {"date": order.order_date.isoformat()})
     if values["amount"] is not None and "amount" not in errors.errors:

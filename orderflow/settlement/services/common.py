@@ -9,14 +9,16 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from orderflow.accounts.selectors import users_with
+from orderflow.core import clock
 from orderflow.core.errors import NotPermitted, TransitionNotAllowed
+from orderflow.core.validation import Errors
 from orderflow.execution.models import ShipmentLine, ShipmentStatus
 from orderflow.notifications.services import notify
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import OrderLine
 from orderflow.release.models import WorkPackage
 
-from ..models import SettlementStatement, StatementStatus
+from ..models import PaymentMethod, SettlementStatement, StatementStatus
 from ..permissions import may_work_finance_side, may_work_sales_side, require_settlement_view
 
 MAX_TEXT = 2000
@@ -108,3 +110,19 @@ def tell(recipients, order, *, kind: str, title, params: dict | None = None, bod
         notify(recipients=people, kind=kind, title=title,
                params={"number": order.number, **(params or {})}, body=body,
                url=f"/orders/{order.pk}/settlement/")
+
+
+def money_received_values(errors: Errors, *, received_on, amount, method, bank_reference,
+                          note) -> dict:
+    """The fields of a receipt or an advance payment (P7.2.2), checked field by field:
+    a date not in the future, a positive amount, a known method."""
+    values = {
+        "received_on": errors.date("received_on", received_on),
+        "amount": errors.decimal("amount", amount, positive=True, max_value=MAX_AMOUNT),
+        "method": errors.choice("method", method, PaymentMethod.choices),
+        "bank_reference": errors.text("bank_reference", bank_reference, max_length=64),
+        "note": errors.text("note", note, max_length=MAX_TEXT),
+    }
+    if values["received_on"] and values["received_on"] > clock.today():
+        errors.add("received_on", _("The date cannot be in the future."))
+    return values

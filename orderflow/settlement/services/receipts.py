@@ -14,22 +14,13 @@ from orderflow.masterdata.models import Customer
 from orderflow.orders.services import lock_order
 
 from ..domain.money import amount_due
-from ..models import Instalment, PaymentMethod, Receipt
-from .common import MAX_AMOUNT, MAX_TEXT, audited_statement, require_finance
+from ..models import Instalment, Receipt
+from .common import audited_statement, money_received_values, require_finance
 from .completion import settle_if_complete
 
 
-def _validated(errors: Errors, instalment: Instalment, *, received_on, amount, method,
-               bank_reference, note) -> dict:
-    values = {
-        "received_on": errors.date("received_on", received_on),
-        "amount": errors.decimal("amount", amount, positive=True, max_value=MAX_AMOUNT),
-        "method": errors.choice("method", method, PaymentMethod.choices),
-        "bank_reference": errors.text("bank_reference", bank_reference, max_length=64),
-        "note": errors.text("note", note, max_length=MAX_TEXT),
-    }
-    if values["received_on"] and values["received_on"] > clock.today():
-        errors.add("received_on", _("The date cannot be in the future."))
+def _validated(errors: Errors, instalment: Instalment, **fields) -> dict:
+    values = money_received_values(errors, **fields)
     due = amount_due(instalment.amount, instalment.paid_amount)
     if values["amount"] is not None and "amount" not in errors.errors and \
             values["amount"] > due:

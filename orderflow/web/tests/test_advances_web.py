@@ -17,7 +17,13 @@ from orderflow.settlement.models import AdvanceReceipt
 from orderflow.settlement.services import advance_record, statement_set_quantities
 from orderflow.settlement.tests.support import snapshot
 from orderflow.testing.factories import make_user
-from orderflow.testing.settlement import audited, executed_order, finance_people, in_settlement
+from orderflow.testing.settlement import (
+    audited,
+    delivered_in_execution,
+    executed_order,
+    finance_people,
+    in_settlement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +40,7 @@ def finance(db):
 
 @pytest.fixture
 def order(salesperson, customer, products, sales_head):
-    return put_in_state(executed_order(salesperson, customer, products, sales_head,
-                                       order_date=clock.today() - dt.timedelta(days=10)),
-                        State.IN_EXECUTION)
+    return delivered_in_execution(salesperson, customer, products, sales_head)
 
 
 def test_finance_reaches_the_advances_from_the_order_page_and_records_one(

@@ -15,16 +15,19 @@ from orderflow.orders.tests.support import put_in_state
 from orderflow.settlement.selectors import advance_for, advances_for, settlement_for
 from orderflow.settlement.services import advance_record, advance_void, statement_set_quantities
 from orderflow.testing.factories import make_user
-from orderflow.testing.settlement import audited, executed_order, in_settlement
+from orderflow.testing.settlement import (
+    audited,
+    delivered_in_execution,
+    executed_order,
+    in_settlement,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def order(salesperson, customer, products, sales_head):
-    return put_in_state(executed_order(salesperson, customer, products, sales_head,
-                                       order_date=clock.today() - dt.timedelta(days=30)),
-                        State.IN_EXECUTION)
+    return delivered_in_execution(salesperson, customer, products, sales_head, days_ago=30)
 
 
 def pay(order, actor, amount, days_ago=0, **extra):
