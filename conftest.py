@@ -23,6 +23,14 @@ def division_leader(db):
 
 
 @pytest.fixture
+def finance(db):
+    """Finance: two staff members and the head (P7.2.2): {"staff", "other", "head"}."""
+    from orderflow.testing.settlement import finance_people
+
+    return finance_people()
+
+
+@pytest.fixture
 def customer(db):
     return CustomerFactory()
 

@@ -15,11 +15,11 @@ from orderflow.testing.factories import make_user
 from orderflow.testing.settlement import (
     audited,
     delivered_in_execution,
-    finance_people,
     in_settlement,
 )
 
 from .conftest import Api
+from .flows import ok
 
 pytestmark = pytest.mark.django_db
 
@@ -30,18 +30,8 @@ def english(settings):
 
 
 @pytest.fixture
-def finance(db):
-    return finance_people()
-
-
-@pytest.fixture
 def order(salesperson, customer, products, sales_head):
     return delivered_in_execution(salesperson, customer, products, sales_head)
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content.decode()[:2000]
-    return response.json()
 
 
 def test_finance_records_lists_and_voids_advances(order, salesperson, finance):

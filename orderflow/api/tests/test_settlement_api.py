@@ -13,9 +13,10 @@ from orderflow.core import clock
 from orderflow.settlement.models import Instalment
 from orderflow.settlement.tests.support import snapshot
 from orderflow.testing.factories import make_user
-from orderflow.testing.settlement import audited, executed_order, finance_people, in_settlement
+from orderflow.testing.settlement import audited, executed_order, in_settlement
 
 from .conftest import Api
+from .flows import ok
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +27,8 @@ def english(settings):
 
 
 @pytest.fixture
-def finance(db):
-    return finance_people()
-
-
-@pytest.fixture
 def executed(salesperson, customer, products, sales_head):
     return executed_order(salesperson, customer, products, sales_head)
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content.decode()[:2000]
-    return response.json()
 
 
 @pytest.mark.e2e

@@ -21,7 +21,6 @@ from orderflow.testing.settlement import (
     audited,
     delivered_in_execution,
     executed_order,
-    finance_people,
     in_settlement,
 )
 
@@ -31,11 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def finance(db):
-    return finance_people()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from orderflow.testing.settlement import (
     audit_task,
     audited,
     executed_order,
-    finance_people,
     in_settlement,
     reconcile,
 )
@@ -31,11 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def finance(db):
-    return finance_people()
 
 
 @pytest.fixture
