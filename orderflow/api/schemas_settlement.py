@@ -123,6 +123,7 @@ class AdvanceOut(Schema):
     recorded_by: UserRef
     recorded_at: dt.datetime
     applied_amount: Decimal
+    refunded_amount: Decimal
     status: str
     status_label: str
     is_void: bool
@@ -139,6 +140,23 @@ class AdvanceOut(Schema):
         return str(obj.status_label)
 
 
+class AdvanceRefundOut(Schema):
+    id: int
+    order_id: int
+    refunded_on: dt.date
+    amount: Decimal
+    method: str
+    method_label: str
+    bank_reference: str
+    note: str
+    recorded_by: UserRef
+    recorded_at: dt.datetime
+
+    @staticmethod
+    def resolve_method_label(obj) -> str:
+        return str(obj.get_method_display())
+
+
 class AdvancesOut(Schema):
     order_id: int
     currency: str
@@ -146,11 +164,14 @@ class AdvancesOut(Schema):
     total: Decimal
     applied: Decimal
     unapplied: Decimal
+    refunded: Decimal
     excess: Decimal
     is_open: bool
     count: int
     truncated: bool
     items: list[AdvanceOut]
+    refund_count: int
+    refunds: list[AdvanceRefundOut]
 
     @staticmethod
     def resolve_order_id(obj) -> int:
@@ -354,6 +375,14 @@ class ReceiptIn(Schema):
 
 class AdvanceIn(Schema):
     received_on: LooseDate = None
+    amount: LooseDecimal = None
+    method: str | None = None
+    bank_reference: str | None = None
+    note: str | None = None
+
+
+class AdvanceRefundIn(Schema):
+    refunded_on: LooseDate = None
     amount: LooseDecimal = None
     method: str | None = None
     bank_reference: str | None = None

@@ -1,7 +1,7 @@
 """Settlement API (P7): the order's settlement (statement, reconciliation, audit status,
 invoices, payment schedule and receipts, disputes, record, advance payments), its writes,
-the advance payments received before the audit, the receivables and the settlement
-records.
+the advance payments received before the audit and the refunds of their excess, the
+receivables and the settlement records.
 
 Starting the settlement is the order action `start_settlement` (POST
 /api/orders/{id}/actions/start_settlement); Finance audits the statement through the
@@ -18,13 +18,15 @@ from ninja import Query, Router, Schema, Status
 from orderflow.core.errors import NotFound
 from orderflow.documents.xlsx import XLSX_CONTENT_TYPE
 from orderflow.settlement import selectors, services
-from orderflow.settlement.models import Dispute, Invoice, Receipt
+from orderflow.settlement.models import AdvanceRefund, Dispute, Invoice, Receipt
 
 from .review import visible_order
 from .schemas import ERRORS
 from .schemas_settlement import (
     AdvanceIn,
     AdvanceOut,
+    AdvanceRefundIn,
+    AdvanceRefundOut,
     AdvancesOut,
     CloseIn,
     DisputeEntryIn,
@@ -58,8 +60,8 @@ _FINANCE = "Finance staff or head (403 otherwise); "
             "ones marked), the payment schedule with receipts and derived status, disputes "
             "with their negotiation log, the settlement record once settled, the advance "
             "payments (as GET /advances), and the sums invoiced, collected, outstanding, "
-            "overdue and `advance_excess` (advances the statement did not need, to be "
-            "refunded). 404 if the order is invisible.")
+            "overdue and `advance_excess` (advances the statement did not need, less the "
+            "refunds: still to be refunded). 404 if the order is invisible.")
 def order_settlement(request, order_id: int):
     return selectors.settlement_for(request.auth, visible_order(request, order_id))
 
@@ -165,9 +167,11 @@ def add_receipt(request, instalment_id: int, payload: ReceiptIn):
             description="Who may see prices (403 otherwise; 404 if the order is invisible): "
             "the advance payments (预收款) oldest first, at most 200 in `items` (`count` has "
             "them all, voided ones too), the live `total`, what the audit `applied` to the "
-            "payment schedule, and the `excess` the statement did not need, to be refunded. "
-            "Each item's status: pending (not yet applied), applied, partly_applied, refund, "
-            "voided.")
+            "payment schedule, the `refunded` sum with the `refunds` (oldest first, at most "
+            "200; `refund_count` has them all), and the `excess` the statement did not need "
+            "less the refunds: still to be refunded. Each item's status: pending (not yet "
+            "applied), applied, partly_applied, refund (to be refunded), refunded, voided; "
+            "`refunded_amount` is its share of the refunds, the oldest advance first.")
 def list_advances(request, order_id: int):
     return selectors.advances_for(request.auth, visible_order(request, order_id))
 
@@ -186,6 +190,22 @@ def record_advance(request, order_id: int, payload: AdvanceIn):
         amount=payload.amount, method=payload.method or "",
         bank_reference=payload.bank_reference or "", note=payload.note or "")
     return Status(201, selectors.advance_for(request.auth, advance.pk))
+
+
+@router.post("/orders/{id:order_id}/advance-refunds", response={201: AdvanceRefundOut, **ERRORS},
+             summary="Record a refund of the excess advance payments (预收款退款)",
+             description=_FINANCE + "once Finance has audited the settlement statement, "
+             "until the order is archived (409 otherwise). refunded_on not in the future nor "
+             "before the first advance payment; amount > 0 and at most what is still to be "
+             "refunded (the advances the statement did not need less the refunds already "
+             "recorded); method bank_transfer|acceptance_bill|cash|cheque|other (422 per "
+             "field).")
+def record_advance_refund(request, order_id: int, payload: AdvanceRefundIn):
+    refund = services.advance_refund_record(
+        order_id=order_id, actor=request.auth, refunded_on=payload.refunded_on,
+        amount=payload.amount, method=payload.method or "",
+        bank_reference=payload.bank_reference or "", note=payload.note or "")
+    return Status(201, AdvanceRefund.objects.select_related("recorded_by").get(pk=refund.pk))
 
 
 @router.post("/advances/{id:advance_id}/void", response={200: AdvanceOut, **ERRORS},

@@ -1,5 +1,6 @@
 """Test support for settlement (P7): an executed order with its goods delivered, Finance
-members, and a walk through statement, reconciliation and Finance's audit."""
+members, a walk through statement, reconciliation and Finance's audit, and an audit that
+leaves advance payments to be refunded."""
 
 import datetime as dt
 from decimal import Decimal
@@ -13,8 +14,10 @@ from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.tests.support import put_in_state
 from orderflow.settlement.models import SettlementStatement
 from orderflow.settlement.services import (
+    advance_record,
     reconciliation_record,
     settlement_start,
+    statement_set_quantities,
     statement_submit,
 )
 from orderflow.testing.execution import package_of, released_order
@@ -94,3 +97,20 @@ def audited(statement, owner, auditor) -> SettlementStatement:
     task_approve(task_id=task.pk, actor=auditor)
     statement.refresh_from_db()
     return statement
+
+
+def audited_with_excess(order, owner, finance, *, paid: str = "4520.00",
+                        received_on: dt.date | None = None) -> SettlementStatement:
+    """Given: the customer paid `paid` in advance (by default the whole 4,520.00), one
+    unit of the first line was settled (3,390.00) and Finance audited it: the rest of the
+    advances (1,130.00) exceeds the statement, to be refunded (P7.1.1)."""
+    advance_record(order_id=order.pk, actor=finance["staff"], amount=paid,
+                   received_on=received_on or clock.today(), method="bank_transfer",
+                   bank_reference="CMB-ADV-01")
+    if order.status != State.EXECUTED:
+        put_in_state(order, State.EXECUTED)
+    statement = in_settlement(order, owner)
+    line = statement.lines.order_by("position").first()
+    statement = statement_set_quantities(statement_id=statement.pk, actor=owner,
+                                         quantities={str(line.order_line_id): "1"})
+    return audited(statement, owner, finance["head"])

@@ -1,6 +1,7 @@
 """Advance payments over the JSON API (P7.1.1, P7.2.2): Finance records and voids them
-before the audit, everyone who may see prices lists them, the audit applies them, and the
-error mapping (403 / 404 / 409 / 422 with field keys)."""
+before the audit, everyone who may see prices lists them, the audit applies them, Finance
+records the refunds of the excess after it, and the error mapping (403 / 404 / 409 / 422
+with field keys)."""
 
 import datetime as dt
 
@@ -14,6 +15,7 @@ from orderflow.settlement.tests.support import snapshot
 from orderflow.testing.factories import make_user
 from orderflow.testing.settlement import (
     audited,
+    audited_with_excess,
     delivered_in_execution,
     in_settlement,
 )
@@ -136,3 +138,58 @@ def test_errors_map_to_status_codes(order, salesperson, finance):
         "still open."]
     put_in_state(order, State.AWAITING_SIGNOFF)
     assert fin.post(f"/api/orders/{order.pk}/advances", body).status_code == 409
+
+
+# -- refunds of the excess (预收款退款) ------------------------------------------------------
+
+def test_finance_records_a_refund_and_the_advances_show_it_p7_2_2(order, salesperson,
+                                                                 finance):
+    audited_with_excess(order, salesperson, finance)
+    fin = Api(finance["staff"])
+    created = ok(fin.post(f"/api/orders/{order.pk}/advance-refunds", {
+        "refunded_on": clock.today().isoformat(), "amount": "1000.00",
+        "method": "bank_transfer", "bank_reference": "CMB-RF-01", "note": "退回多收款"}), 201)
+    assert {k: created[k] for k in ("order_id", "refunded_on", "amount", "method",
+                                    "method_label", "bank_reference", "note")} == {
+        "order_id": order.pk, "refunded_on": clock.today().isoformat(), "amount": "1000.00",
+        "method": "bank_transfer", "method_label": "Bank transfer",
+        "bank_reference": "CMB-RF-01", "note": "退回多收款"}
+    assert created["recorded_by"]["username"] == finance["staff"].username
+
+    listed = ok(Api(salesperson).get(f"/api/orders/{order.pk}/advances"))
+    assert (listed["refunded"], listed["excess"], listed["refund_count"],
+            [r["id"] for r in listed["refunds"]]) == ("1000.00", "130.00", 1,
+                                                      [created["id"]])
+    assert [(i["status"], i["refunded_amount"]) for i in listed["items"]] == [
+        ("partly_applied", "1000.00")]
+    view = ok(Api(salesperson).get(f"/api/orders/{order.pk}/settlement"))
+    assert (view["advance_excess"], view["advances"]["refunded"]) == ("130.00", "1000.00")
+
+
+def test_refund_errors_map_to_status_codes(order, salesperson, finance):
+    body = {"refunded_on": clock.today().isoformat(), "amount": "100", "method": "cash"}
+    fin = Api(finance["staff"])
+    ok(fin.post(f"/api/orders/{order.pk}/advances", {
+        "received_on": clock.today().isoformat(), "amount": "4520.00", "method": "cash"}), 201)
+    # before the audit: 409
+    early = fin.post(f"/api/orders/{order.pk}/advance-refunds", body)
+    assert early.status_code == 409
+    put_in_state(order, State.EXECUTED)
+    statement = in_settlement(order, salesperson)
+    line = statement.lines.order_by("position").first()
+    ok(Api(salesperson).put(f"/api/statements/{statement.pk}/quantities",
+                            {"quantities": {str(line.order_line_id): "1"}}))
+    statement.refresh_from_db()
+    audited(statement, salesperson, finance["head"])
+
+    before = snapshot(order)
+    over = fin.post(f"/api/orders/{order.pk}/advance-refunds", {**body, "amount": "1130.01"})
+    bad = fin.post(f"/api/orders/{order.pk}/advance-refunds", {
+        "refunded_on": (clock.today() + dt.timedelta(days=1)).isoformat(), "amount": "0",
+        "method": "gold"})
+    by_sales = Api(salesperson).post(f"/api/orders/{order.pk}/advance-refunds", body)
+    assert snapshot(order) == before
+    assert (over.status_code, bad.status_code, by_sales.status_code) == (422, 422, 403)
+    assert over.json()["errors"]["amount"] == [
+        "At most 1,130.00 of the advance payments is still to be refunded."]
+    assert sorted(bad.json()["errors"]) == ["amount", "method", "refunded_on"]

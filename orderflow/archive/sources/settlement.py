@@ -1,8 +1,8 @@
 """The settlement documents of a dossier (P9.1.1, P7.3.2): the audited statement's PDF (as
 the worker rendered it) and its Excel, and the settlement file (JSON): every statement
 revision with its reconciliation, the invoices (void ones too), the advance payments (void
-ones too), the payment schedule, the receipts, disputes with their negotiation log, and the
-settlement record. All hold prices."""
+ones too) and the refunds of their excess, the payment schedule, the receipts, disputes
+with their negotiation log, and the settlement record. All hold prices."""
 
 from collections import defaultdict
 
@@ -11,6 +11,7 @@ from django.utils import translation
 from orderflow.documents.xlsx import XLSX_CONTENT_TYPE
 from orderflow.settlement.models import (
     AdvanceReceipt,
+    AdvanceRefund,
     Dispute,
     DisputeEntry,
     Instalment,
@@ -70,6 +71,9 @@ def settlement_record(order) -> dict:
             "received_on", "id"), "id", "received_on", "amount", "method", "bank_reference",
             "note", "recorded_by_id", "recorded_at", "applied_amount", "voided_at",
             "voided_by_id", "void_reason"),
+        "advance_refunds": _rows(AdvanceRefund.objects.filter(order_id=order.pk).order_by(
+            "refunded_on", "id"), "id", "refunded_on", "amount", "method", "bank_reference",
+            "note", "recorded_by_id", "recorded_at"),
         "schedule": _rows(Instalment.objects.filter(order_id=order.pk).order_by("position"),
                           "position", "percent", "trigger", "days", "amount", "due_date",
                           "paid_amount"),

@@ -16,7 +16,7 @@ from orderflow.archive.services import order_archive
 from orderflow.archive.services.integrity import dossier_verify
 from orderflow.archive.sources.builtin import as_json
 from orderflow.archive.sources.settlement import settlement_record
-from orderflow.settlement.models import Dispute, DisputeEntry
+from orderflow.settlement.models import AdvanceRefund, Dispute, DisputeEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,19 @@ def test_disputes_and_their_logs_in_one_query(people, settled):
     reads = [q["sql"] for q in queries.captured_queries
              if 'FROM "settlement_dispute' in q["sql"]]
     assert len(reads) == 2      # the disputes, and every entry of them
+
+
+def test_the_settlement_file_lists_the_advance_refunds_p7_3_2(people, settled):
+    owner, now = people["owner"], timezone.now()
+    later = AdvanceRefund.objects.create(order=settled, refunded_on=dt.date(2026, 12, 3),
+                                         amount="30.00", method="cash", recorded_by=owner,
+                                         recorded_at=now)
+    first = AdvanceRefund.objects.create(order=settled, refunded_on=dt.date(2026, 12, 1),
+                                         amount="1100.00", method="bank_transfer",
+                                         bank_reference="CMB-RF-01", note="退回多收款",
+                                         recorded_by=owner, recorded_at=now)
+    rows = json.loads(as_json(settlement_record(settled)["advance_refunds"]))
+    assert [(r["id"], r["refunded_on"], r["amount"], r["method"], r["bank_reference"],
+             r["note"]) for r in rows] == [
+        (first.pk, "2026-12-01", "1100.00", "bank_transfer", "CMB-RF-01", "退回多收款"),
+        (later.pk, "2026-12-03", "30.00", "cash", "", "")]

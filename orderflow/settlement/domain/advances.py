@@ -5,7 +5,9 @@ of each one.
 Money arrives per the agreed terms (e.g. 30% on order) long before the statement exists.
 Finance records it from the sign-off until the audit; the audit applies the advances, the
 oldest first, to the instalments in order, each instalment at most what it owes. What the
-statement does not need (less was delivered than ordered) is left over, to be refunded.
+statement does not need (less was delivered than ordered) is left over, to be refunded:
+Finance records what it paid back once the statement is audited, until the order is
+archived (the dossier is read-only then, P9.1.1).
 """
 
 from decimal import Decimal
@@ -20,6 +22,8 @@ ADVANCE_STATES = frozenset({State.APPROVED, State.RELEASED, State.IN_EXECUTION,
                             State.EXECUTED, State.IN_SETTLEMENT})
 # The order will never be audited: whatever it received in advance goes back.
 NEVER_AUDITED = frozenset({State.CANCELLED, State.DECLINED})
+# Refunds of the excess: the statement audited (in settlement), or the order settled.
+REFUND_STATES = frozenset({State.IN_SETTLEMENT, State.SETTLED})
 
 
 class AdvanceStatus(StrEnum):
@@ -27,6 +31,7 @@ class AdvanceStatus(StrEnum):
     APPLIED = "applied"                  # wholly applied to the schedule
     PARTLY_APPLIED = "partly_applied"    # applied up to the statement total, rest refunded
     REFUND = "refund"                    # nothing of it was needed: to be refunded
+    REFUNDED = "refunded"                # what was not applied has been refunded
     VOIDED = "voided"                    # a wrong entry, kept and no longer counted
 
 
@@ -41,12 +46,20 @@ def advances_closed(order_status: str, statement_audited: bool) -> bool:
     return statement_audited or order_status in NEVER_AUDITED
 
 
-def advance_status(*, amount: Decimal, applied: Decimal, voided: bool,
-                   closed: bool) -> AdvanceStatus:
+def refunds_open(order_status: str, statement_audited: bool) -> bool:
+    """The excess may be refunded: the statement audited, the order not archived yet."""
+    return order_status in REFUND_STATES and statement_audited
+
+
+def advance_status(*, amount: Decimal, applied: Decimal, voided: bool, closed: bool,
+                   refunded: Decimal = ZERO) -> AdvanceStatus:
+    """`refunded`: the share of the refunds that paid back this advance's remainder."""
     if voided:
         return AdvanceStatus.VOIDED
     if applied >= amount:
         return AdvanceStatus.APPLIED
+    if closed and refunded > 0 and applied + refunded >= amount:
+        return AdvanceStatus.REFUNDED
     if applied > 0:
         return AdvanceStatus.PARTLY_APPLIED
     return AdvanceStatus.REFUND if closed else AdvanceStatus.PENDING
@@ -56,6 +69,23 @@ def advance_room(order_total: Decimal, live_total: Decimal) -> Decimal:
     """How much more may be recorded in advance: the order total less the live advances,
     to the fen (SQLite's sums come back with float noise)."""
     return max(fen(order_total - live_total), ZERO)
+
+
+def refund_due(unapplied: Decimal, refunded: Decimal) -> Decimal:
+    """What is still to be refunded: the live advances' unapplied remainders less the
+    refunds recorded, to the fen."""
+    return max(fen(unapplied - refunded), ZERO)
+
+
+def refund_shares(remainders: list[Decimal], refunded: Decimal) -> list[Decimal]:
+    """The refunds spread over the advances' unapplied remainders, the oldest first: how
+    much of each advance was paid back."""
+    left, shares = max(Decimal(refunded), ZERO), []
+    for remainder in remainders:
+        share = min(left, max(Decimal(remainder), ZERO))
+        shares.append(share)
+        left -= share
+    return shares
 
 
 def allocate(advances: list[Decimal], dues: list[Decimal]) -> list[list[tuple[int, Decimal]]]:

@@ -1,7 +1,8 @@
 """Settlement (P7): the statement and its lines, the customer's reconciliation, invoices,
-the payment schedule and receipts, disputes, and the settlement record."""
+the payment schedule and receipts, advance payments and their refunds, disputes, and the
+settlement record."""
 
-from .collection import AdvanceReceipt, Instalment, PaymentMethod, Receipt
+from .collection import AdvanceReceipt, AdvanceRefund, Instalment, PaymentMethod, Receipt
 from .disputes import Dispute, DisputeEntry, DisputeStatus
 from .invoices import Invoice, InvoiceKind
 from .records import SettlementRecord
@@ -14,7 +15,7 @@ from .statements import (
 )
 
 __all__ = [
-    "CHANNELS", "AdvanceReceipt", "Dispute", "DisputeEntry", "DisputeStatus", "Instalment",
-    "Invoice", "InvoiceKind", "PaymentMethod", "Receipt", "Reconciliation", "SettlementRecord",
-    "SettlementStatement", "StatementLine", "StatementStatus",
+    "CHANNELS", "AdvanceReceipt", "AdvanceRefund", "Dispute", "DisputeEntry", "DisputeStatus",
+    "Instalment", "Invoice", "InvoiceKind", "PaymentMethod", "Receipt", "Reconciliation",
+    "SettlementRecord", "SettlementStatement", "StatementLine", "StatementStatus",
 ]

@@ -1,5 +1,6 @@
-"""Collection (P7.2.2): the payment schedule built at the audit, the receipts, and the
-advance payments (预收款) received before the audit (P7.1.1 payment terms)."""
+"""Collection (P7.2.2): the payment schedule built at the audit, the receipts, the
+advance payments (预收款) received before the audit (P7.1.1 payment terms), and the refunds
+of what the statement did not need of them."""
 
 from django.conf import settings
 from django.db import models
@@ -74,6 +75,35 @@ class AdvanceReceipt(MoneyReceived):
     @property
     def is_void(self) -> bool:
         return self.voided_at is not None
+
+
+class AdvanceRefund(models.Model):
+    """Money Finance paid back to the customer out of the advance payments the audited
+    statement did not need (预收款退款). Kept as recorded, never edited nor deleted."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE,
+                              related_name="advance_refunds", db_index=False)
+    refunded_on = models.DateField(_("refunded on"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    method = models.CharField(_("payment method"), max_length=16,
+                              choices=PaymentMethod.choices)
+    bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["order_id", "refunded_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+                                              name="advance_refund_positive")]
+        indexes = [models.Index(fields=["order", "refunded_on"],
+                                name="advance_refund_order_idx")]
+        verbose_name = _("advance refund")
+        verbose_name_plural = _("advance refunds")
+
+    def __str__(self):
+        return f"{self.order_id} {self.refunded_on} {self.amount}"
 
 
 class Instalment(models.Model):

@@ -1,12 +1,13 @@
 """An order's advance payments (预收款, P7.1.1) as the settlement page, the order page and
-the API show them: the rows (bounded), the live total, what the audit applied, and what
-exceeded the statement (to be refunded). Who may not see prices sees none of it (P9.2.2).
-A fixed number of queries, whatever the number of advances."""
+the API show them: the rows (bounded), the live total, what the audit applied, what
+exceeded the statement, the refunds recorded (bounded) and what is still to be refunded.
+Who may not see prices sees none of it (P9.2.2). A fixed number of queries, whatever the
+number of advances and refunds."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,16 +16,26 @@ from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
 from orderflow.orders.permissions import visibility_q
 
-from ..domain.advances import AdvanceStatus, advance_status, advances_closed, advances_open
+from ..domain.advances import (
+    AdvanceStatus,
+    advance_status,
+    advances_closed,
+    advances_open,
+    refund_due,
+    refund_shares,
+    refunds_open,
+)
 from ..domain.money import ZERO
-from ..models import AdvanceReceipt, SettlementStatement, StatementStatus
+from ..models import AdvanceReceipt, AdvanceRefund, SettlementStatement, StatementStatus
 from ..permissions import may_work_finance_side, require_settlement_view
 
 MAX_ADVANCES = 200
+MAX_REFUNDS = 200
 STATUS_LABELS = {AdvanceStatus.PENDING: gettext_lazy("Not yet applied"),
                  AdvanceStatus.APPLIED: gettext_lazy("Applied"),
                  AdvanceStatus.PARTLY_APPLIED: gettext_lazy("Partly applied"),
                  AdvanceStatus.REFUND: gettext_lazy("To be refunded"),
+                 AdvanceStatus.REFUNDED: gettext_lazy("Refunded"),
                  AdvanceStatus.VOIDED: gettext_lazy("Voided")}
 _AFTER_AUDIT = frozenset({State.SETTLED, State.ARCHIVED})
 
@@ -36,13 +47,21 @@ class AdvancesView:
     count: int = 0                               # every advance, voided ones too
     total: Decimal = ZERO                        # the live (not voided) advances
     applied: Decimal = ZERO                      # of them, applied to the schedule
-    excess: Decimal = ZERO                       # of them, to be refunded
+    excess: Decimal = ZERO                       # of them, still to be refunded
+    refunds: list = field(default_factory=list)  # oldest first, at most MAX_REFUNDS
+    refund_count: int = 0
+    refunded: Decimal = ZERO                     # every refund recorded
     is_open: bool = False                        # advances may be recorded or voided
     may_record: bool = False                     # ...by this user (Finance)
+    may_refund: bool = False                     # the excess may be refunded by this user
 
     @property
     def truncated(self) -> bool:
         return self.count > len(self.rows)
+
+    @property
+    def refunds_truncated(self) -> bool:
+        return self.refund_count > len(self.refunds)
 
     @property
     def unapplied(self) -> Decimal:
@@ -61,12 +80,26 @@ def _audited(order: Order, statement_status: str | None) -> bool:
     return statement_status == StatementStatus.AUDITED
 
 
-def with_status(row: AdvanceReceipt, *, closed: bool) -> AdvanceReceipt:
-    """The row with its `.status` and `.status_label` set."""
+def with_status(row: AdvanceReceipt, *, closed: bool,
+                refunded: Decimal = ZERO) -> AdvanceReceipt:
+    """The row with its `.status`, `.status_label` and `.refunded_amount` (its share of
+    the refunds) set."""
+    row.refunded_amount = refunded
     row.status = advance_status(amount=row.amount, applied=row.applied_amount,
-                                voided=row.is_void, closed=closed)
+                                voided=row.is_void, closed=closed, refunded=refunded)
     row.status_label = STATUS_LABELS[row.status]
     return row
+
+
+def _add_refunds(view: AdvancesView) -> None:
+    """The refunds recorded (two queries, one if there are none) and what they leave."""
+    qs = AdvanceRefund.objects.filter(order_id=view.order.pk)
+    sums = qs.aggregate(count=Count("id"), total=Sum("amount"))
+    view.refund_count, view.refunded = sums["count"], sums["total"] or ZERO
+    if view.refund_count:
+        view.refunds = list(qs.select_related("recorded_by")
+                            .order_by("refunded_on", "id")[:MAX_REFUNDS])
+    view.excess = refund_due(view.total - view.applied, view.refunded)
 
 
 def advances_for(user, order: Order, *, statement_status: str | None = None,
@@ -87,14 +120,35 @@ def advances_for(user, order: Order, *, statement_status: str | None = None,
     view = AdvancesView(order=order, count=sums["count"], total=sums["total"] or ZERO,
                         applied=sums["applied"] or ZERO,
                         is_open=advances_open(order.status, audited))
-    view.may_record = view.is_open and may_work_finance_side(user, order)
+    finance = may_work_finance_side(user, order)
+    view.may_record = view.is_open and finance
     if closed:
-        view.excess = view.total - view.applied
+        _add_refunds(view)
+    view.may_refund = refunds_open(order.status, audited) and view.excess > 0 and finance
     if view.count:
-        view.rows = [with_status(row, closed=closed) for row in
-                     qs.select_related("recorded_by", "voided_by")
-                     .order_by("received_on", "id")[:max(1, min(int(limit), MAX_ADVANCES))]]
+        rows = list(qs.select_related("recorded_by", "voided_by")
+                    .order_by("received_on", "id")[:max(1, min(int(limit), MAX_ADVANCES))])
+        live = [row for row in rows if not row.is_void]
+        shares = dict(zip((row.pk for row in live),
+                          refund_shares([r.amount - r.applied_amount for r in live],
+                                        view.refunded), strict=True))
+        view.rows = [with_status(row, closed=closed, refunded=shares.get(row.pk, ZERO))
+                     for row in rows]
     return view
+
+
+def _refunded_share(row: AdvanceReceipt) -> Decimal:
+    """This advance's share of its order's refunds: what the refunds leave after paying
+    back the older advances' remainders (two queries)."""
+    refunded = (AdvanceRefund.objects.filter(order_id=row.order_id)
+                .aggregate(s=Sum("amount"))["s"] or ZERO)
+    if not refunded or row.is_void:
+        return ZERO
+    older = (AdvanceReceipt.objects.filter(order_id=row.order_id, voided_at__isnull=True)
+             .filter(Q(received_on__lt=row.received_on)
+                     | Q(received_on=row.received_on, pk__lt=row.pk))
+             .aggregate(s=Sum(F("amount") - F("applied_amount")))["s"] or ZERO)
+    return refund_shares([older, row.amount - row.applied_amount], refunded)[1]
 
 
 def advance_for(user, advance_id: int) -> AdvanceReceipt:
@@ -108,4 +162,5 @@ def advance_for(user, advance_id: int) -> AdvanceReceipt:
     if row is None:
         raise NotFound(_("Advance payment not found."))
     closed = advances_closed(row.order.status, _audited(row.order, None))
-    return with_status(row, closed=closed)
+    return with_status(row, closed=closed,
+                       refunded=_refunded_share(row) if closed else ZERO)

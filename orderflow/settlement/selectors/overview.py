@@ -73,7 +73,8 @@ class SettlementView:
 
     @property
     def advance_excess(self) -> Decimal:
-        """Advance payments the statement did not need: to be refunded (P7.1.1)."""
+        """Advance payments the statement did not need, less the refunds recorded: still
+        to be refunded (P7.1.1)."""
         return self.advances.excess if self.advances else ZERO
 
     @property

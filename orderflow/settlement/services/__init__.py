@@ -5,7 +5,7 @@ from orderflow.orders.domain.lifecycle import Actor
 from orderflow.orders.permissions import ACTOR_RULES
 
 from ..permissions import is_finance_member
-from .advances import advance_record, advance_void
+from .advances import advance_record, advance_refund_record, advance_void
 from .disputes import dispute_close, dispute_escalate, dispute_log, dispute_open
 from .documents import statement_pdf_render
 from .finance_audit import STATEMENT
@@ -19,8 +19,8 @@ from .sweep import overdue_sweep
 ACTOR_RULES[Actor.FINANCE] = is_finance_member
 
 __all__ = [
-    "STATEMENT", "advance_record", "advance_void", "dispute_close", "dispute_escalate",
-    "dispute_log", "dispute_open",
+    "STATEMENT", "advance_record", "advance_refund_record", "advance_void", "dispute_close",
+    "dispute_escalate", "dispute_log", "dispute_open",
     "invoice_issue", "invoice_void", "overdue_sweep", "receipt_record",
     "reconciliation_record", "settlement_start", "statement_pdf_render",
     "statement_set_quantities", "statement_submit",

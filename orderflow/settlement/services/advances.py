@@ -1,7 +1,8 @@
 """Advance payments (预收款, P7.1.1 payment terms, P7.2.2 collection): Finance records the
 money the customer pays before the statement is audited (a deposit on order, a payment
-before delivery), voids a wrong entry, and the audit applies the advances to the payment
-schedule as receipts."""
+before delivery), voids a wrong entry, the audit applies the advances to the payment
+schedule as receipts, and Finance records what it paid back of what the statement did not
+need (预收款退款)."""
 
 from decimal import Decimal
 
@@ -20,10 +21,17 @@ from orderflow.masterdata.models import Customer
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.services import lock_order
 
-from ..domain.advances import advance_room, advances_open, allocate
+from ..domain.advances import advance_room, advances_open, allocate, refund_due, refunds_open
 from ..domain.money import ZERO
-from ..models import AdvanceReceipt, Instalment, Receipt, StatementStatus
-from .common import MAX_TEXT, live_statement, money_received_values, require_finance, tell
+from ..models import AdvanceReceipt, AdvanceRefund, Instalment, Receipt, StatementStatus
+from .common import (
+    MAX_TEXT,
+    live_statement,
+    money_moved_values,
+    money_received_values,
+    require_finance,
+    tell,
+)
 
 
 def require_advances_open(order) -> None:
@@ -172,3 +180,74 @@ def _audit_applied(actor, on_behalf_of, order, statement, advance, portions) -> 
                        "amount": str(advance.amount), "applied": str(advance.applied_amount),
                        "unapplied": str(advance.amount - advance.applied_amount),
                        "instalments": portions})
+
+
+def require_refunds_open(order) -> None:
+    """Raises TransitionNotAllowed unless the statement is audited (in settlement) or the
+    order settled: only then is the excess known. An archived dossier is read-only."""
+    if order.status == State.ARCHIVED:
+        raise TransitionNotAllowed(_("The order is archived and its dossier is read-only: "
+                                     "a refund can no longer be recorded."))
+    statement = live_statement(order) if order.status == State.IN_SETTLEMENT else None
+    audited = order.status == State.SETTLED or (
+        statement is not None and statement.status == StatementStatus.AUDITED)
+    if not refunds_open(order.status, audited):
+        raise TransitionNotAllowed(_("Advance payments are refunded once Finance has "
+                                     "audited the settlement statement; this order is not "
+                                     "at that stage."))
+
+
+def still_to_refund(order_id: int) -> Decimal:
+    """The live advances' unapplied remainders less the refunds already recorded."""
+    unapplied = (AdvanceReceipt.objects.filter(order_id=order_id, voided_at__isnull=True)
+                 .aggregate(s=Sum(F("amount") - F("applied_amount")))["s"] or ZERO)
+    refunded = (AdvanceRefund.objects.filter(order_id=order_id)
+                .aggregate(s=Sum("amount"))["s"] or ZERO)
+    return refund_due(unapplied, refunded)
+
+
+def _refund_validated(errors: Errors, order, due: Decimal, **fields) -> dict:
+    values = money_moved_values(errors, date_field="refunded_on", **fields)
+    day = values["refunded_on"]
+    first = (AdvanceReceipt.objects.filter(order_id=order.pk, voided_at__isnull=True)
+             .order_by("received_on").values_list("received_on", flat=True).first())
+    if day and "refunded_on" not in errors.errors and first and day < first:
+        errors.add("refunded_on", _("The refund cannot be dated before the first advance "
+                                    "payment (%(date)s).") % {"date": first.isoformat()})
+    if values["amount"] is not None and "amount" not in errors.errors and \
+            values["amount"] > due:
+        errors.add("amount", _("At most %(due)s of the advance payments is still to be "
+                               "refunded.") % {"due": f"{due:,.2f}"})
+    return values
+
+
+@transaction.atomic
+def advance_refund_record(*, order_id: int, actor, refunded_on, amount, method,
+                          bank_reference="", note="") -> AdvanceRefund:
+    """Record money paid back to the customer out of the advances the audited statement
+    did not need (P7.1.1, P7.2.2).
+
+    Raises:
+        NotFound, NotPermitted (not Finance), TransitionNotAllowed (statement not audited,
+        order archived or ended), ValidationFailed (date in the future or before the first
+        advance, amount not positive or over what is still to be refunded).
+    """
+    order = lock_order(order_id, actor)
+    require_finance(actor)
+    require_refunds_open(order)
+    due = still_to_refund(order.pk)
+    errors = Errors()
+    values = _refund_validated(errors, order, due, day=refunded_on, amount=amount,
+                               method=method, bank_reference=bank_reference, note=note)
+    errors.raise_if_any()
+    refund = AdvanceRefund.objects.create(order=order, recorded_by=actor,
+                                          recorded_at=clock.now(), **values)
+    audit.record(actor, "settlement.advance_refunded", refund, data={
+        "order": order.number, "amount": str(refund.amount), "method": refund.method,
+        "refunded_on": refund.refunded_on.isoformat(),
+        "bank_reference": refund.bank_reference, "still_to_refund": str(due - refund.amount)})
+    tell([order.salesperson], order, kind="settlement.advance_refund", exclude=actor,
+         params={"amount": f"{refund.amount:,.2f}", "currency": order.currency},
+         title=gettext_lazy("Order %(number)s: %(currency)s %(amount)s of the advance "
+                            "payments was refunded to the customer"))
+    return refund

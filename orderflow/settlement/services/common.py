@@ -116,13 +116,22 @@ def money_received_values(errors: Errors, *, received_on, amount, method, bank_r
                           note) -> dict:
     """The fields of a receipt or an advance payment (P7.2.2), checked field by field:
     a date not in the future, a positive amount, a known method."""
+    return money_moved_values(errors, date_field="received_on", day=received_on,
+                              amount=amount, method=method, bank_reference=bank_reference,
+                              note=note)
+
+
+def money_moved_values(errors: Errors, *, date_field: str, day, amount, method,
+                       bank_reference, note) -> dict:
+    """Money received or paid back: its date (under `date_field`) not in the future, a
+    positive amount, a known method, the bank's reference and a note."""
     values = {
-        "received_on": errors.date("received_on", received_on),
+        date_field: errors.date(date_field, day),
         "amount": errors.decimal("amount", amount, positive=True, max_value=MAX_AMOUNT),
         "method": errors.choice("method", method, PaymentMethod.choices),
         "bank_reference": errors.text("bank_reference", bank_reference, max_length=64),
         "note": errors.text("note", note, max_length=MAX_TEXT),
     }
-    if values["received_on"] and values["received_on"] > clock.today():
-        errors.add("received_on", _("The date cannot be in the future."))
+    if values[date_field] and values[date_field] > clock.today():
+        errors.add(date_field, _("The date cannot be in the future."))
     return values

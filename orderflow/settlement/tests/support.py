@@ -7,6 +7,7 @@ from orderflow.notifications.models import Notification
 from orderflow.orders.models import Order
 from orderflow.settlement.models import (
     AdvanceReceipt,
+    AdvanceRefund,
     Dispute,
     DisputeEntry,
     Instalment,
@@ -20,7 +21,7 @@ from orderflow.settlement.models import (
 
 MODELS = (SettlementStatement, StatementLine, Reconciliation, Invoice, Instalment, Receipt,
           Dispute, DisputeEntry, SettlementRecord, AuditEvent, Notification, ApprovalRequest,
-          AdvanceReceipt)
+          AdvanceReceipt, AdvanceRefund)
 
 
 def snapshot(order=None) -> dict:

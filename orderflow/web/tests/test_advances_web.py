@@ -1,7 +1,7 @@
 """Advance payments on the pages (P7.1.1): reachable from the order page of an order in
 execution, recorded and voided on the settlement page with the field errors next to the
-fields (422), shown as applied or to be refunded after the audit, and a page whose query
-count does not grow with the number of advances."""
+fields (422), shown as applied or to be refunded after the audit, the excess refunded by
+Finance, and a page whose query count does not grow with the number of advances."""
 
 import datetime as dt
 
@@ -13,12 +13,13 @@ from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.core import clock
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.tests.support import put_in_state
-from orderflow.settlement.models import AdvanceReceipt
+from orderflow.settlement.models import AdvanceReceipt, AdvanceRefund
 from orderflow.settlement.services import advance_record, statement_set_quantities
 from orderflow.settlement.tests.support import snapshot
 from orderflow.testing.factories import make_user
 from orderflow.testing.settlement import (
     audited,
+    audited_with_excess,
     delivered_in_execution,
     executed_order,
     in_settlement,
@@ -135,3 +136,51 @@ def test_page_queries_do_not_grow_with_the_advances(client_as, order, finance, s
 
     assert page_queries(order) == page_queries(other)
     assert page_queries(order) <= 30
+
+
+def test_refund_form_only_while_something_is_to_be_refunded_p7_2_2(client_as, order, finance,
+                                                                   salesperson):
+    # before the audit: no refund form
+    client = client_as(finance["staff"])
+    advance_record(order_id=order.pk, actor=finance["staff"], received_on=clock.today(),
+                   amount="100", method="cash")
+    html = client.get(f"/orders/{order.pk}/settlement/").content.decode()
+    assert 'data-testid="advance-refund-form"' not in html
+    AdvanceReceipt.objects.filter(order=order).delete()
+
+    # after an audit leaving 1,130.00: the form, prefilled with it, for Finance only
+    audited_with_excess(order, salesperson, finance)
+    html = client.get(f"/orders/{order.pk}/settlement/").content.decode()
+    assert 'data-testid="advance-refund-form"' in html
+    assert 'name="amount" id="ref-amount" value="1130.00"' in html
+    sales = client_as(salesperson).get(f"/orders/{order.pk}/settlement/").content.decode()
+    assert 'data-testid="advance-excess"' in sales
+    assert 'data-testid="advance-refund-form"' not in sales
+    assert client_as(salesperson).post(f"/orders/{order.pk}/settlement/advance-refunds/", {
+        "refunded_on": clock.today().isoformat(), "amount": "1",
+        "method": "cash"}).status_code == 403
+
+    # a bad amount: 422 with the field error next to the field, what was typed kept
+    client = client_as(finance["staff"])        # one test client: logged in again
+    before = snapshot(order)
+    bad = client.post(f"/orders/{order.pk}/settlement/advance-refunds/", {
+        "refunded_on": clock.today().isoformat(), "amount": "1130.01",
+        "method": "bank_transfer", "bank_reference": "CMB-RF-01"})
+    assert bad.status_code == 422
+    html = bad.content.decode()
+    assert 'data-error-for="amount"' in html
+    assert "At most 1,130.00 of the advance payments is still to be refunded." in html
+    assert 'value="CMB-RF-01"' in html
+    assert snapshot(order) == before
+
+    # a good one: listed, nothing left to refund, the form gone
+    saved = client.post(f"/orders/{order.pk}/settlement/advance-refunds/", {
+        "refunded_on": clock.today().isoformat(), "amount": "1130.00",
+        "method": "bank_transfer", "bank_reference": "CMB-RF-01", "note": "退回多收款"})
+    assert saved.status_code == 302
+    refund = AdvanceRefund.objects.get(order=order)
+    html = client.get(f"/orders/{order.pk}/settlement/").content.decode()
+    assert f'data-refund="{refund.pk}"' in html and "CMB-RF-01" in html
+    assert 'data-testid="advance-refund-form"' not in html
+    assert 'data-testid="advance-excess"' not in html
+    assert 'data-status="refunded"' in html

@@ -1,8 +1,8 @@
 """Settlement pages (P7): the order page's panels (settlement, advance payments), the
-settlement page of an order with its forms (advance payments, quantities, reconciliation,
-submission, invoices, receipts, disputes), and the statement downloads. Every write goes
-through orderflow.settlement.services; a refused form comes back with its field errors
-(422)."""
+settlement page of an order with its forms (advance payments and their refunds,
+quantities, reconciliation, submission, invoices, receipts, disputes), and the statement
+downloads. Every write goes through orderflow.settlement.services; a refused form comes
+back with its field errors (422)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,6 +43,7 @@ ADVANCE_PANEL_STATES = (ADVANCE_STATES | NEVER_AUDITED | {State.CHANGE_REVIEW,
 FORMS = {
     "advance": ("received_on", "amount", "method", "bank_reference", "note"),
     "advance_void": ("reason",),
+    "refund": ("refunded_on", "amount", "method", "bank_reference", "note"),
     "reconcile": ("channel", "contact_name", "confirmed_on", "confirmed_amount",
                   "payment_method", "note"),
     "invoice": ("kind", "number", "issued_on", "net_amount", "tax_amount"),
@@ -221,6 +222,15 @@ def advance_void(request, advance_id: int):
 
 @login_required
 @require_POST
+def advance_refund_add(request, order_id: int):
+    return _submit(request, order_id, "refund",
+                   lambda v: services.advance_refund_record(order_id=order_id,
+                                                            actor=request.user, **v),
+                   done=_("The refund was recorded."))
+
+
+@login_required
+@require_POST
 def dispute_add(request, order_id: int):
     return _submit(request, order_id, "dispute",
                    lambda v: services.dispute_open(order_id=order_id, actor=request.user, **v),
@@ -272,6 +282,8 @@ urlpatterns = [
     path("orders/<id:order_id>/settlement/invoices/", invoice_add, name="settlement_invoice"),
     path("orders/<id:order_id>/settlement/disputes/", dispute_add, name="settlement_dispute"),
     path("orders/<id:order_id>/settlement/advances/", advance_add, name="settlement_advance"),
+    path("orders/<id:order_id>/settlement/advance-refunds/", advance_refund_add,
+         name="settlement_advance_refund"),
     path("advances/<id:advance_id>/void/", advance_void, name="advance_void"),
     path("statements/<id:statement_id>/quantities/", quantities, name="statement_quantities"),
     path("statements/<id:statement_id>/reconciliation/", reconcile,

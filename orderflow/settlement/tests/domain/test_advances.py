@@ -1,5 +1,6 @@
 """Advance payments (P7.1.1, P7.2.2) without a database: in which states Finance records
-them, how the audit spreads them over the instalments, and the state of each one."""
+them, how the audit spreads them over the instalments, the state of each one, and when
+and how much of the excess is refunded."""
 
 from decimal import Decimal as D
 
@@ -14,6 +15,9 @@ from orderflow.settlement.domain.advances import (
     advances_closed,
     advances_open,
     allocate,
+    refund_due,
+    refund_shares,
+    refunds_open,
 )
 
 SIGNED_UNTIL_SETTLEMENT = {State.APPROVED, State.RELEASED, State.IN_EXECUTION,
@@ -88,3 +92,33 @@ def test_status_of_an_advance():
 def test_room_is_to_the_fen_whatever_noise_the_database_sum_has():
     # SQLite sums decimals as floats: 195074.16 comes back as 195074.160000000...
     assert str(advance_room(D("650247.20"), D("195074.1599999999999"))) == "455173.04"
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_refunds_only_after_the_audit_until_archived_p7_2_2(state):
+    assert refunds_open(state, statement_audited=True) == (
+        state in {State.IN_SETTLEMENT, State.SETTLED})
+    assert refunds_open(state, statement_audited=False) is False
+
+
+def test_what_is_still_to_be_refunded_is_to_the_fen_never_negative():
+    assert refund_due(D("1130.00"), D("1000.00")) == D("130.00")
+    assert refund_due(D("1130.00"), D("1130.00")) == D("0.00")
+    assert refund_due(D("10.00"), D("20.00")) == D("0.00")
+    assert str(refund_due(D("1130.0000000001"), D("0"))) == "1130.00"
+
+
+def test_refunds_pay_back_the_oldest_remainder_first():
+    assert refund_shares([D("0.00"), D("100.00"), D("50.00")], D("120.00")) == [
+        D("0.00"), D("100.00"), D("20.00")]
+    assert refund_shares([D("10.00")], D("0")) == [D("0.00")]
+    assert refund_shares([], D("5.00")) == []
+
+
+def test_status_once_refunded():
+    status = lambda **kw: advance_status(**{"amount": D("100.00"), "applied": D("0.00"),  # noqa: E731
+                                            "voided": False, "closed": True, **kw})
+    assert status(refunded=D("100.00")) == AdvanceStatus.REFUNDED
+    assert status(refunded=D("60.00")) == AdvanceStatus.REFUND
+    assert status(applied=D("40.00"), refunded=D("60.00")) == AdvanceStatus.REFUNDED
+    assert status(applied=D("40.00"), refunded=D("10.00")) == AdvanceStatus.PARTLY_APPLIED
