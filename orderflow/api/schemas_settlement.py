@@ -111,10 +111,11 @@ class ReceiptOut(Schema):
     recorded_at: dt.datetime
 
 
-class AdvanceOut(Schema):
+class _MoneyMovedOut(Schema):
+    """What Finance recorded of money received or paid back (settlement.MoneyMoved)."""
+
     id: int
     order_id: int
-    received_on: dt.date
     amount: Decimal
     method: str
     method_label: str
@@ -122,6 +123,14 @@ class AdvanceOut(Schema):
     note: str
     recorded_by: UserRef
     recorded_at: dt.datetime
+
+    @staticmethod
+    def resolve_method_label(obj) -> str:
+        return str(obj.get_method_display())
+
+
+class AdvanceOut(_MoneyMovedOut):
+    received_on: dt.date
     applied_amount: Decimal
     refunded_amount: Decimal
     status: str
@@ -132,29 +141,12 @@ class AdvanceOut(Schema):
     void_reason: str
 
     @staticmethod
-    def resolve_method_label(obj) -> str:
-        return str(obj.get_method_display())
-
-    @staticmethod
     def resolve_status_label(obj) -> str:
         return str(obj.status_label)
 
 
-class AdvanceRefundOut(Schema):
-    id: int
-    order_id: int
+class AdvanceRefundOut(_MoneyMovedOut):
     refunded_on: dt.date
-    amount: Decimal
-    method: str
-    method_label: str
-    bank_reference: str
-    note: str
-    recorded_by: UserRef
-    recorded_at: dt.datetime
-
-    @staticmethod
-    def resolve_method_label(obj) -> str:
-        return str(obj.get_method_display())
 
 
 class AdvancesOut(Schema):

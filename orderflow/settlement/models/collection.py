@@ -19,11 +19,10 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class MoneyReceived(models.Model):
-    """What Finance records of money received (P7.2.2): when, how much, how, the bank's
-    reference, who recorded it."""
+class MoneyMoved(models.Model):
+    """What Finance records of money received or paid back (P7.2.2): how much, how, the
+    bank's reference, who recorded it."""
 
-    received_on = models.DateField(pgettext_lazy("payment", "received on"))
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     method = models.CharField(_("payment method"), max_length=16,
                               choices=PaymentMethod.choices)
@@ -32,6 +31,15 @@ class MoneyReceived(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        abstract = True
+
+
+class MoneyReceived(MoneyMoved):
+    """Money received from the customer: a receipt or an advance payment."""
+
+    received_on = models.DateField(pgettext_lazy("payment", "received on"))
 
     class Meta:
         abstract = True
@@ -77,21 +85,13 @@ class AdvanceReceipt(MoneyReceived):
         return self.voided_at is not None
 
 
-class AdvanceRefund(models.Model):
+class AdvanceRefund(MoneyMoved):
     """Money Finance paid back to the customer out of the advance payments the audited
     statement did not need (预收款退款). Kept as recorded, never edited nor deleted."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE,
                               related_name="advance_refunds", db_index=False)
     refunded_on = models.DateField(_("refunded on"))
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
-    method = models.CharField(_("payment method"), max_length=16,
-                              choices=PaymentMethod.choices)
-    bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
         ordering = ["order_id", "refunded_on", "id"]
