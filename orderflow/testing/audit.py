@@ -2,6 +2,7 @@
 in production), then verify, so a test's chain check covers its own events."""
 
 from orderflow.audit import selectors
+from orderflow.audit.models import AuditEvent
 from orderflow.audit.services import seal
 
 
@@ -9,4 +10,6 @@ def verify_chain(**kwargs) -> selectors.ChainReport:
     seal()
     report = selectors.verify_chain(**kwargs)
     assert report.unsealed == 0, report
+    # every event was checked, so `.ok` cannot hold over an empty or partial chain
+    assert report.checked == AuditEvent.objects.count() or not report.ok, report
     return report

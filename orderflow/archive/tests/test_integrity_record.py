@@ -126,3 +126,15 @@ def test_the_batch_check_reads_the_audit_records_per_batch(people, customer, pro
     # its documents, whatever its size
     assert _reads(queries.captured_queries, "audit_auditevent") == 3
     assert _reads(queries.captured_queries, "archive_dossierdocument") == 1
+
+
+def test_a_record_sealed_after_the_head_was_read_is_not_reported_altered(archived):
+    # the nightly check read the chain's head; the worker then sealed more (P9.1.1)
+    from orderflow.archive.services.integrity import _authentic
+
+    event = _created_event(archived.dossier)
+    older_head = (event.seq - 1, "0" * 64)
+    assert _authentic(event, {}, older_head)
+    # but its own hash must still hold
+    event.data = {**event.data, "manifest_sha256": "f" * 64}
+    assert not _authentic(event, {}, older_head)

@@ -254,3 +254,19 @@ def test_an_edit_before_sealing_cannot_be_told_but_after_it_can(salesperson):
     assert verify_chain().ok
     AuditEvent.objects.filter(pk=event.pk).update(object_repr="又改过")
     assert verify_chain().first_broken_seq == 1
+
+
+def test_events_sealed_after_the_head_was_read_are_left_to_the_next_run(history):
+    # a verification reads the head first; events a sealer chains meanwhile lie beyond it
+    head = AuditChainHead.objects.get()
+    AuditChainHead.objects.filter(pk=1).update(last_seq=5, last_hash=AuditEvent.objects
+                                               .get(seq=5).hash)
+    report = verify_chain()
+    assert (report.ok, report.checked) == (True, 5)
+    AuditChainHead.objects.filter(pk=1).update(last_seq=head.last_seq, last_hash=head.last_hash)
+    assert (verify_chain().ok, verify_chain().checked) == (True, 7)
+
+
+def test_sealed_events_without_a_head_are_reported(history):
+    AuditChainHead.objects.all().delete()
+    assert verify_chain().reason == "the chain's head is missing"

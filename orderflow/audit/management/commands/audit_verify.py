@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from orderflow.audit.selectors import verify_chain
 from orderflow.audit.services import seal
-from orderflow.testing.audit import verify_chain
 
 
 class Command(BaseCommand):
