@@ -14,6 +14,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -147,7 +148,7 @@ def write_workbook(sheets: list[SheetSpec]) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {
         "in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-        "strings_to_urls": False, "remove_timezone": True})
+        "strings_to_urls": False})
     styles = {
         "header": book.add_format(_HEADER_STYLE),
         "required": book.add_format({**_HEADER_STYLE, "bg_color": _REQUIRED_COLOR}),
@@ -175,7 +176,7 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     """A title Excel accepts: no []:*?/\\, at most 31 characters, unique in the book (a
     repeated one gets " (2)", " (3)"... as Excel names copies)."""
     cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(title))
-    base = " ".join(cleaned.split()).strip("'")[:_MAX_SHEET_TITLE] or "Sheet"
+    base = " ".join(cleaned.split())[:_MAX_SHEET_TITLE].strip("'").strip() or "Sheet"
     candidate, n = base, 2
     while candidate.lower() in taken:
         suffix = f" ({n})"
@@ -187,22 +188,22 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 def _write_value(sheet, row: int, column: int, value, styles: dict) -> None:
     if value is None:
         return
-    if isinstance(value, str):
-        text = clean_text(value)
+    if isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, int | float | Decimal) and Decimal(value).is_finite():
+        sheet.write_number(row, column, value)
+    elif isinstance(value, dt.datetime):
+        if timezone.is_aware(value):  # as the company reads it, not UTC
+            value = timezone.make_naive(value)
+        sheet.write_datetime(row, column, value, styles["datetime"])
+    elif isinstance(value, dt.date):
+        sheet.write_datetime(row, column, value, styles["date"])
+    else:  # text, lazy translations, NaN and anything else, as text: neutralised alike
+        text = clean_text(str(value))
         if is_formula_like(text):
             sheet.write_string(row, column, text, styles["quoted"])
         elif text:
             sheet.write_string(row, column, text)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, column, value)
-    elif isinstance(value, int | float | Decimal):
-        sheet.write_number(row, column, value)
-    elif isinstance(value, dt.datetime):
-        sheet.write_datetime(row, column, value, styles["datetime"])
-    elif isinstance(value, dt.date):
-        sheet.write_datetime(row, column, value, styles["date"])
-    else:
-        sheet.write_string(row, column, clean_text(str(value)))
 
 
 # Text starting with one of these could be taken for a formula by a spreadsheet program.

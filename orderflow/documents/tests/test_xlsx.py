@@ -116,3 +116,19 @@ def test_sheet_titles_excel_refuses_are_made_acceptable_and_unique():
                            SheetSpec("x" * 40, ["h"], [])])
     titles = load_workbook(io.BytesIO(data)).sheetnames
     assert titles == ["质量 检验 2026", "质量 检验 2026 (2)", "x" * 31]
+
+
+def test_lazy_text_aware_times_odd_numbers_and_titles_are_written_safely():
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy
+
+    moment = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 30))  # the company's time
+    data = write_workbook([SheetSpec("a" * 30 + "'b", ["h", "t", "n"],
+                                     [[gettext_lazy("=cmd"), moment.astimezone(dt.UTC),
+                                       Decimal("NaN")]])])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "a" * 30
+    a2, b2, c2 = sheet[2]
+    assert (a2.value, a2.data_type, a2.quotePrefix) == ("=cmd", "s", True)
+    assert b2.value == dt.datetime(2026, 3, 2, 9, 30)   # local time, not UTC
+    assert (c2.value, c2.data_type) == ("NaN", "s")
