@@ -7,16 +7,18 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orderflow.audit import services as audit
 from orderflow.core import clock
+from orderflow.core.errors import Conflict
 from orderflow.masterdata.models import Customer
 from orderflow.orders.models import Order
 from orderflow.orders.services import apply_transition, lock_order, register_action
 
 from ..domain.dossier import LineFacts, dossier_number, manifest_hash, product_line, sha256_hex
 from ..models import ArchiveSequence, Dossier, DossierDocument, DossierProduct
-from ..sources import ArchiveFile, collect
+from ..sources import ArchiveFile, blockers, collect
 from .integrity import dossier_check_record
 
 
@@ -106,10 +108,15 @@ def order_archive(*, order_id: int, actor, **_ignored) -> Order:
 
     Raises:
         NotFound, NotPermitted (not the salesperson, the Sales head or Archive staff),
-        TransitionNotAllowed (not settled).
+        TransitionNotAllowed (not settled), Conflict (something still owed on it, e.g.
+        advance payments to refund).
     """
     order = lock_order(order_id, actor)
-    apply_transition(order, "archive", actor)
+    reasons = blockers(order)
+    apply_transition(order, "archive", actor)  # who and which state first
+    if reasons:
+        raise Conflict(_("The order cannot be archived yet: %(reasons)s")
+                       % {"reasons": "；".join(reasons)})
     collected = collect(order)  # after the transition: the trail holds the archiving
     dossier = _write(order, actor, _classification(order), collected)
     order.dossier = dossier

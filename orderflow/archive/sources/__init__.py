@@ -41,6 +41,28 @@ def register_source(name: str):
     return decorator
 
 
+# What keeps an order out of the archive for now: name -> function(order) -> reason or "".
+BLOCKERS: dict[str, Callable[..., str]] = {}
+
+
+def register_blocker(name: str):
+    """Declare a check run before archiving: a non-empty answer refuses it (a capability
+    that still owes something on the order says so here)."""
+
+    def decorator(func):
+        BLOCKERS[name] = func
+        return func
+
+    return decorator
+
+
+def blockers(order) -> list[str]:
+    """Why the order cannot be archived yet (empty: it can)."""
+    from . import builtin, settlement  # noqa: F401  (register their checks)
+
+    return [reason for check in BLOCKERS.values() if (reason := check(order))]
+
+
 def collect(order) -> Collected:
     """Every registered source's documents and notes for the order, in order."""
     from . import builtin, settlement  # noqa: F401  (register their sources)

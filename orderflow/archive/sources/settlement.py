@@ -7,6 +7,7 @@ with their negotiation log, and the settlement record. All hold prices."""
 from collections import defaultdict
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from orderflow.documents.xlsx import XLSX_CONTENT_TYPE
 from orderflow.settlement.models import (
@@ -23,8 +24,9 @@ from orderflow.settlement.models import (
     StatementLine,
 )
 from orderflow.settlement.selectors.exports import statement_xlsx
+from orderflow.settlement.services.advances import still_to_refund
 
-from . import ArchiveFile, Collected, register_source
+from . import ArchiveFile, Collected, register_blocker, register_source
 
 JSON = "application/json"
 
@@ -86,6 +88,17 @@ def settlement_record(order) -> dict:
             "settled_on", "settled_at", "amount", "currency", "invoiced", "payment_methods",
             "last_received_on").first(),
     }
+
+
+@register_blocker("advance_refunds")
+def advances_owed_back(order) -> str:
+    """P7.2.2: the advances the statement did not need are paid back before the order is
+    archived (its dossier is read-only; a refund could no longer be recorded)."""
+    owed = still_to_refund(order.pk)
+    if owed > 0:
+        return _("%(amount)s of advance payments is still to be refunded to the customer.") \
+            % {"amount": f"{owed:,.2f}"}
+    return ""
 
 
 @register_source("settlement")

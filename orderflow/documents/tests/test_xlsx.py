@@ -120,11 +120,12 @@ def test_sheet_titles_excel_refuses_are_made_acceptable_and_unique():
 
 def test_lazy_text_aware_times_odd_numbers_and_titles_are_written_safely():
     from django.utils import timezone
-    from django.utils.translation import gettext_lazy
+    from django.utils.functional import lazy
 
     moment = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 30))  # the company's time
     data = write_workbook([SheetSpec("a" * 30 + "'b", ["h", "t", "n"],
-                                     [[gettext_lazy("=cmd"), moment.astimezone(dt.UTC),
+                                     [[lazy(str, str)("=cmd"),  # lazy, as a translation is
+                                       moment.astimezone(dt.UTC),
                                        Decimal("NaN")]])])
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "a" * 30

@@ -47,8 +47,10 @@ def advances_closed(order_status: str, statement_audited: bool) -> bool:
 
 
 def refunds_open(order_status: str, statement_audited: bool) -> bool:
-    """The excess may be refunded: the statement audited, the order not archived yet."""
-    return order_status in REFUND_STATES and statement_audited
+    """The excess may be refunded: the statement audited, the order not archived yet; or
+    the order cancelled or declined, when every live advance is to be paid back."""
+    return (order_status in REFUND_STATES and statement_audited) or \
+        order_status in NEVER_AUDITED
 
 
 def advance_status(*, amount: Decimal, applied: Decimal, voided: bool, closed: bool,

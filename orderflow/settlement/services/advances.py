@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orderflow.archive.permissions import may_see_prices
 from orderflow.audit import services as audit
 from orderflow.core import clock
 from orderflow.core.errors import NotFound, TransitionNotAllowed
@@ -32,6 +33,11 @@ from .common import (
     require_finance,
     tell,
 )
+
+
+def _price_readers(*people) -> list:
+    """P9.2.2: the notifications name amounts, so only those who may see prices get them."""
+    return [p for p in people if p and may_see_prices(p)]
 
 
 def require_advances_open(order) -> None:
@@ -92,7 +98,7 @@ def advance_record(*, order_id: int, actor, received_on, amount, method, bank_re
         "order": order.number, "amount": str(advance.amount), "method": advance.method,
         "received_on": advance.received_on.isoformat(),
         "bank_reference": advance.bank_reference})
-    tell([order.salesperson], order, kind="settlement.advance", exclude=actor,
+    tell(_price_readers(order.salesperson), order, kind="settlement.advance", exclude=actor,
          params={"amount": f"{advance.amount:,.2f}", "currency": order.currency},
          title=gettext_lazy("Order %(number)s: an advance payment of %(currency)s "
                             "%(amount)s was received"))
@@ -183,8 +189,9 @@ def _audit_applied(actor, on_behalf_of, order, statement, advance, portions) -> 
 
 
 def require_refunds_open(order) -> None:
-    """Raises TransitionNotAllowed unless the statement is audited (in settlement) or the
-    order settled: only then is the excess known. An archived dossier is read-only."""
+    """Raises TransitionNotAllowed unless the statement is audited (in settlement), the
+    order settled, or cancelled or declined (every live advance is owed back): only then
+    is the excess known. An archived dossier is read-only."""
     if order.status == State.ARCHIVED:
         raise TransitionNotAllowed(_("The order is archived and its dossier is read-only: "
                                      "a refund can no longer be recorded."))
@@ -246,7 +253,8 @@ def advance_refund_record(*, order_id: int, actor, refunded_on, amount, method,
         "order": order.number, "amount": str(refund.amount), "method": refund.method,
         "refunded_on": refund.refunded_on.isoformat(),
         "bank_reference": refund.bank_reference, "still_to_refund": str(due - refund.amount)})
-    tell([order.salesperson], order, kind="settlement.advance_refund", exclude=actor,
+    tell(_price_readers(order.salesperson), order, kind="settlement.advance_refund",
+         exclude=actor,
          params={"amount": f"{refund.amount:,.2f}", "currency": order.currency},
          title=gettext_lazy("Order %(number)s: %(currency)s %(amount)s of the advance "
                             "payments was refunded to the customer"))

@@ -95,10 +95,11 @@ def test_room_is_to_the_fen_whatever_noise_the_database_sum_has():
 
 
 @pytest.mark.parametrize("state", list(State))
-def test_refunds_only_after_the_audit_until_archived_p7_2_2(state):
+def test_refunds_after_the_audit_until_archived_or_once_cancelled_p7_2_2(state):
+    ended = {State.CANCELLED, State.DECLINED}
     assert refunds_open(state, statement_audited=True) == (
-        state in {State.IN_SETTLEMENT, State.SETTLED})
-    assert refunds_open(state, statement_audited=False) is False
+        state in {State.IN_SETTLEMENT, State.SETTLED} | ended)
+    assert refunds_open(state, statement_audited=False) == (state in ended)
 
 
 def test_what_is_still_to_be_refunded_is_to_the_fen_never_negative():

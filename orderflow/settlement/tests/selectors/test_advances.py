@@ -140,6 +140,7 @@ def test_a_cancelled_order_has_everything_to_refund(order, finance):
     view = advances_for(finance["staff"], order)
     assert (view.excess, view.is_open, view.may_record) == (D("1356.00"), False, False)
     assert [r.status for r in view.rows] == ["refund"]
+    assert view.may_refund is True  # and Finance can pay it back (services test)
 
 
 def test_rows_are_bounded_the_sums_are_not(order, finance):

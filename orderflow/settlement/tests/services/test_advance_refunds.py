@@ -182,3 +182,41 @@ def test_allowed_once_settled_refused_once_archived(excess, finance):
     with pytest.raises(TransitionNotAllowed) as info:
         require_refunds_open(excess)
     assert "archived" in str(info.value.message)
+
+
+def test_a_cancelled_orders_advances_are_refunded_in_full_p7_2_2(order, finance):
+    # given a deposit of 1,356.00 on an order that was then cancelled (never audited)
+    advance_record(order_id=order.pk, actor=finance["staff"], received_on=days_ago(5),
+                   amount="1356.00", method="bank_transfer")
+    put_in_state(order, State.CANCELLED)
+    # then more than was received is refused, naming what is owed back
+    refused(lambda: refund(order, finance["staff"], amount="1356.01"), order=order,
+            errors=["amount"])
+    # and all of it can be paid back
+    done = refund(order, finance["staff"], amount="1356.00")
+    assert done.amount == D("1356.00")
+    refused(lambda: refund(order, finance["staff"], amount="0.01"), order=order,
+            errors=["amount"])
+
+
+def test_a_settled_order_is_archived_only_once_the_excess_is_refunded_p9_1_1(
+        excess, finance, salesperson):
+    from orderflow.archive.models import Dossier
+    from orderflow.core.errors import Conflict
+    from orderflow.orders.services import order_take_action
+
+    # given the order settled with 1,130.00 of the advances still owed back
+    invoice_issue(order_id=excess.pk, actor=finance["staff"], kind="vat_special",
+                  number="12345679", issued_on=TODAY(), net_amount="3000.00",
+                  tax_amount="390.00")
+    assert Order.objects.get(pk=excess.pk).status == State.SETTLED
+    # when Sales archives it: refused, naming what is owed, nothing written
+    error = refused(lambda: order_take_action(order_id=excess.pk, action="archive",
+                                              actor=salesperson),
+                    exc=Conflict, order=excess)
+    assert "1,130.00" in str(error.message)
+    assert not Dossier.objects.exists()
+    # once refunded it is archived
+    refund(excess, finance["staff"])
+    archived = order_take_action(order_id=excess.pk, action="archive", actor=salesperson)
+    assert archived.status == State.ARCHIVED and Dossier.objects.count() == 1

@@ -363,3 +363,16 @@ def test_a_returned_statement_applies_nothing_the_next_audit_does(
     audited(following, salesperson, finance["staff"])
     assert AdvanceReceipt.objects.get().applied_amount == D("1356.00")
     assert Customer.objects.get(pk=customer.pk).receivables_outstanding == D("3164.00")
+
+
+def test_the_salesperson_is_told_of_an_advance_only_if_they_may_see_prices_p9_2_2(
+        salesperson, customer, products, sales_head, finance):
+    from orderflow.archive.services import archive_settings_update
+    from orderflow.testing.settlement import delivered_in_execution
+
+    order = delivered_in_execution(salesperson, customer, products, sales_head)
+    admin = make_user(Dept.MANAGEMENT, Role.SYSTEM_ADMIN, username="sysadmin")
+    archive_settings_update(actor=admin, price_departments=["finance", "management"],
+                            max_grant_days=30)
+    record(order, finance["staff"])
+    assert not Notification.objects.filter(kind="settlement.advance").exists()
