@@ -28,3 +28,19 @@ def race(jobs: list[Callable[[], object]], *, timeout: float = 60) -> list:
         t.join(timeout=timeout)
     assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
     return results
+
+
+def slowed(monkeypatch, module, name: str, seconds: float = 0.3) -> None:
+    """Make `module.name` (a read a service makes before it decides) take `seconds` longer
+    after it has read: without the row lock that orders two writers, both would read the
+    same state and both succeed, so a race test fails every time instead of by chance."""
+    import time
+
+    read = getattr(module, name)
+
+    def slow(*args, **kwargs):
+        value = read(*args, **kwargs)
+        time.sleep(seconds)
+        return value
+
+    monkeypatch.setattr(module, name, slow)

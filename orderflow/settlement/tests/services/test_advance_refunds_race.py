@@ -13,9 +13,9 @@ from orderflow.accounts.models import User
 from orderflow.core import clock
 from orderflow.core.errors import ValidationFailed
 from orderflow.settlement.models import AdvanceRefund
-from orderflow.settlement.services import advance_refund_record
+from orderflow.settlement.services import advance_refund_record, advances
 from orderflow.testing.audit import verify_chain
-from orderflow.testing.race import race
+from orderflow.testing.race import race, slowed
 from orderflow.testing.settlement import (
     audited_with_excess,
     delivered_in_execution,
@@ -31,7 +31,7 @@ pytestmark = [
 
 
 def test_two_refunds_of_the_whole_excess_exactly_one_succeeds_p7_2_2(
-        salesperson, sales_head, customer, products):
+        salesperson, sales_head, customer, products, monkeypatch):
     # given an audited statement leaving 1,130.00 of the advances to be refunded
     finance = finance_people()
     order = delivered_in_execution(salesperson, customer, products, sales_head)
@@ -44,6 +44,7 @@ def test_two_refunds_of_the_whole_excess_exactly_one_succeeds_p7_2_2(
             refunded_on=clock.today(), amount="1130.00", method="bank_transfer",
             bank_reference=reference)
 
+    slowed(monkeypatch, advances, "still_to_refund")
     outcome = race([job("staff", "CMB-RF-A"), job("head", "CMB-RF-B")])
 
     # then exactly one is written; the other is refused, naming what is left (nothing)

@@ -14,9 +14,9 @@ from orderflow.core.errors import ValidationFailed
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.tests.support import put_in_state
 from orderflow.settlement.models import AdvanceReceipt
-from orderflow.settlement.services import advance_record
+from orderflow.settlement.services import advance_record, advances
 from orderflow.testing.audit import verify_chain
-from orderflow.testing.race import race
+from orderflow.testing.race import race, slowed
 from orderflow.testing.settlement import executed_order, finance_people
 
 pytestmark = [
@@ -28,7 +28,7 @@ pytestmark = [
 
 
 def test_two_advances_over_the_order_total_exactly_one_succeeds_p7_1_1(
-        salesperson, sales_head, customer, products):
+        salesperson, sales_head, customer, products, monkeypatch):
     # given an order in execution (4,520.00 with tax), nothing received yet
     finance = finance_people()
     order = put_in_state(executed_order(salesperson, customer, products, sales_head),
@@ -41,6 +41,7 @@ def test_two_advances_over_the_order_total_exactly_one_succeeds_p7_1_1(
             received_on=clock.today(), amount="3000.00", method="bank_transfer",
             bank_reference=reference)
 
+    slowed(monkeypatch, advances, "live_advances_total")
     outcome = race([job("staff", "CMB-A"), job("head", "CMB-B")])
 
     # then exactly one is written; the other is refused, naming what is still open
