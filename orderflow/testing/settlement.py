@@ -12,9 +12,11 @@ from orderflow.core import clock
 from orderflow.execution.models import Shipment, ShipmentLine, ShipmentStatus
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.tests.support import put_in_state
-from orderflow.settlement.models import SettlementStatement
+from orderflow.settlement.models import Instalment, SettlementRecord, SettlementStatement
 from orderflow.settlement.services import (
     advance_record,
+    invoice_issue,
+    receipt_record,
     reconciliation_record,
     settlement_start,
     statement_set_quantities,
@@ -97,6 +99,20 @@ def audited(statement, owner, auditor) -> SettlementStatement:
     task_approve(task_id=task.pk, actor=auditor)
     statement.refresh_from_db()
     return statement
+
+
+def settled_in_full(order, owner, finance) -> SettlementRecord:
+    """Given: the executed order's statement audited, invoiced in one VAT invoice and every
+    instalment paid: the order is settled and its settlement record written (P7.3.1)."""
+    statement = audited(in_settlement(order, owner), owner, finance["head"])
+    invoice_issue(order_id=order.pk, actor=finance["staff"], kind="vat_special",
+                  number=f"{order.pk:08d}", issued_on=clock.today(),
+                  net_amount=statement.total_net, tax_amount=statement.total_tax)
+    for instalment in Instalment.objects.filter(order=order).order_by("position"):
+        receipt_record(instalment_id=instalment.pk, actor=finance["staff"],
+                       received_on=clock.today(), amount=instalment.amount,
+                       method="bank_transfer")
+    return SettlementRecord.objects.get(order=order)
 
 
 def audited_with_excess(order, owner, finance, *, paid: str = "4520.00",

@@ -28,7 +28,7 @@ from .test_logistics_support import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = clock.today()
+TODAY = clock.today  # read at each use: a run may cross midnight in the company's time
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def finance_opinion(order, round_no, *, cost, percent, concluded=True,
 
 def add(order, actor, **overrides):
     data = {"order_id": order.pk, "actor": actor, "category": "materials", "amount": "500",
-            "incurred_on": TODAY, "description": "钢材采购", "reference": "PZ-001"}
+            "incurred_on": TODAY(), "description": "钢材采购", "reference": "PZ-001"}
     data.update(overrides)
     return cost_record_add(**data)
 
@@ -72,7 +72,7 @@ def test_bad_input_field_by_field_nothing_written(order, people):
     before = counts()
     with pytest.raises(ValidationFailed) as refused:
         add(order, people["finance"], category="bribes", amount="0", description="",
-            incurred_on=TODAY + dt.timedelta(days=1), reference="x" * 65)
+            incurred_on=TODAY() + dt.timedelta(days=1), reference="x" * 65)
     assert set(refused.value.errors) == {"category", "amount", "description", "incurred_on",
                                          "reference"}
     assert refused.value.errors["amount"] == ["The amount cannot be zero."]

@@ -17,11 +17,11 @@ from .test_finance import add, finance_opinion, order  # noqa: F401 (fixture)
 from .test_logistics_support import counts, english, people  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
-TODAY = clock.today()
+TODAY = clock.today  # read at each use: a run may cross midnight in the company's time
 
 
 def _cost(**overrides):
-    data = {"category": "labour", "amount": "150.00", "incurred_on": TODAY.isoformat(),
+    data = {"category": "labour", "amount": "150.00", "incurred_on": TODAY().isoformat(),
             "description": "装配工时", "reference": "GS-7"}
     data.update(overrides)
     return data
@@ -71,7 +71,7 @@ def test_the_finance_section_records_costs_and_shows_the_margin(client, order, p
     assert page.status_code == 200 and 'data-testid="cost-form"' in html
     assert 'data-estimated-percent>30%' in html
     posted = client.post(f"/work-packages/{package.pk}/costs/", {
-        "category": "materials", "amount": "730", "incurred_on": TODAY.isoformat(),
+        "category": "materials", "amount": "730", "incurred_on": TODAY().isoformat(),
         "description": "钢材", "reference": "", "corrects_id": ""})
     assert posted.status_code == 302 and posted["Location"] == f"/work-packages/{package.pk}/"
     record = CostRecord.objects.get(order=order)
@@ -80,7 +80,7 @@ def test_the_finance_section_records_costs_and_shows_the_margin(client, order, p
     assert 'bg-red-lt" data-percent-difference' in html
     # a correction from the form
     posted = client.post(f"/work-packages/{package.pk}/costs/", {
-        "category": "materials", "amount": "-30", "incurred_on": TODAY.isoformat(),
+        "category": "materials", "amount": "-30", "incurred_on": TODAY().isoformat(),
         "description": "退料", "corrects_id": str(record.pk)})
     assert posted.status_code == 302
     assert CostRecord.objects.get(corrects=record).amount == Decimal("-30.00")
@@ -91,7 +91,7 @@ def test_the_cost_form_shows_errors_and_keeps_the_input(client, order, people):
     client.force_login(people["finance"])
     before = counts()
     page = client.post(f"/work-packages/{package.pk}/costs/", {
-        "category": "materials", "amount": "-10", "incurred_on": TODAY.isoformat(),
+        "category": "materials", "amount": "-10", "incurred_on": TODAY().isoformat(),
         "description": "退料", "corrects_id": ""})
     assert page.status_code == 422
     html = page.content.decode()

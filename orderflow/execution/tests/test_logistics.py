@@ -42,7 +42,7 @@ from .test_logistics_support import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = clock.today()
+TODAY = clock.today  # read at each use: a run may cross midnight in the company's time
 
 
 def test_a_partial_shipment_is_numbered_written_and_audited_p5_4_2(order, people):
@@ -52,7 +52,7 @@ def test_a_partial_shipment_is_numbered_written_and_audited_p5_4_2(order, people
     # when Logistics ships part of the first line only
     shipment = shipment_create(actor=people["logistics"], **ship_kwargs(order, {first: 40}))
     # then
-    assert shipment.number == f"SH-{TODAY.year}-00001"
+    assert shipment.number == f"SH-{TODAY().year}-00001"
     assert (shipment.status, shipment.carrier, shipment.packages_count) == \
         (ShipmentStatus.SHIPPED, "顺丰速运", 2)
     assert list(shipment.lines.values_list("order_line_id", "quantity")) == \
@@ -62,7 +62,7 @@ def test_a_partial_shipment_is_numbered_written_and_audited_p5_4_2(order, people
                                                                           "40.000"}
     again = shipment_create(actor=people["logistics"],
                             **ship_kwargs(order, {first: 60, second: 10}))
-    assert again.number == f"SH-{TODAY.year}-00002"
+    assert again.number == f"SH-{TODAY().year}-00002"
     status = {s.line.pk: s for s in shipped_by_line(order)}
     assert (status[first.pk].shipped, status[first.pk].remaining) == (Decimal(100), Decimal(0))
 
@@ -100,7 +100,7 @@ def test_bad_input_is_reported_field_by_field_and_nothing_written(order, people)
     with pytest.raises(ValidationFailed) as refused:
         shipment_create(actor=people["logistics"], **ship_kwargs(
             order, {first: -5, second: 1}, carrier=" ", packages_count=0,
-            shipped_on=TODAY + dt.timedelta(days=1)))
+            shipped_on=TODAY() + dt.timedelta(days=1)))
     errors = refused.value.errors
     assert set(errors) == {"lines.0.quantity", "carrier", "packages_count", "shipped_on"}
     assert errors["lines.0.quantity"] == ["Must be greater than zero."]
@@ -173,7 +173,7 @@ def test_nothing_ships_once_logistics_is_done(order, people):
     first, second = lines_of(order)
     shipment = shipment_create(actor=people["logistics"],
                                **ship_kwargs(order, {first: 100, second: 10}))
-    shipment_deliver(shipment_id=shipment.pk, actor=people["logistics"], delivered_on=TODAY)
+    shipment_deliver(shipment_id=shipment.pk, actor=people["logistics"], delivered_on=TODAY())
     package = package_of(order, "logistics")
     package_start(package_id=package.pk, actor=people["logistics"])
     package_complete(package_id=package.pk, actor=people["logistics"])
@@ -186,7 +186,7 @@ def _shipped(order, people, quantities=None):
     first, second = lines_of(order)
     return shipment_create(actor=people["logistics"],
                            **ship_kwargs(order, quantities or {first: 100, second: 10},
-                                         shipped_on=TODAY - dt.timedelta(days=3)))
+                                         shipped_on=TODAY() - dt.timedelta(days=3)))
 
 
 def test_delivery_with_proof_and_damage_tells_the_salesperson_p5_4_2_p6_1_1(order, people,
@@ -194,7 +194,7 @@ def test_delivery_with_proof_and_damage_tells_the_salesperson_p5_4_2_p6_1_1(orde
     shipment = _shipped(order, people)
     proof = SimpleUploadedFile("签收单.pdf", b"%PDF-1.4 signed", "application/pdf")
     delivered = shipment_deliver(shipment_id=shipment.pk, actor=people["logistics"],
-                                 delivered_on=TODAY - dt.timedelta(days=1), received_by="王经理",
+                                 delivered_on=TODAY() - dt.timedelta(days=1), received_by="王经理",
                                  damage_notes="一箱外包装破损", proof_of_delivery=proof)
     delivered.refresh_from_db()
     assert (delivered.status, delivered.received_by, delivered.delivered_recorded_by_id) == \
@@ -210,12 +210,12 @@ def test_delivery_with_proof_and_damage_tells_the_salesperson_p5_4_2_p6_1_1(orde
     # a delivered shipment cannot be delivered again
     with pytest.raises(TransitionNotAllowed):
         shipment_deliver(shipment_id=shipment.pk, actor=people["logistics"],
-                         delivered_on=TODAY)
+                         delivered_on=TODAY())
 
 
 def test_a_plain_delivery_notification_says_delivered(order, people, salesperson):
     shipment = _shipped(order, people)
-    shipment_deliver(shipment_id=shipment.pk, actor=people["logistics"], delivered_on=TODAY)
+    shipment_deliver(shipment_id=shipment.pk, actor=people["logistics"], delivered_on=TODAY())
     note = Notification.objects.get(recipient=salesperson, kind="logistics.delivered")
     assert note.title.endswith("was delivered") and note.body == ""
 
@@ -223,7 +223,7 @@ def test_a_plain_delivery_notification_says_delivered(order, people, salesperson
 def test_delivered_before_shipped_or_in_the_future_or_bad_file_is_refused(order, people):
     shipment = _shipped(order, people)
     before = counts()
-    for date in (TODAY - dt.timedelta(days=4), TODAY + dt.timedelta(days=1)):
+    for date in (TODAY() - dt.timedelta(days=4), TODAY() + dt.timedelta(days=1)):
         with pytest.raises(ValidationFailed) as refused:
             shipment_deliver(shipment_id=shipment.pk, actor=people["logistics"],
                              delivered_on=date)
@@ -233,7 +233,7 @@ def test_delivered_before_shipped_or_in_the_future_or_bad_file_is_refused(order,
                          proof_of_delivery=SimpleUploadedFile("x.exe", b"MZ", "x/y"))
     assert set(refused.value.errors) == {"delivered_on", "proof_of_delivery"}
     with pytest.raises(NotPermitted):
-        shipment_deliver(shipment_id=shipment.pk, actor=people["finance"], delivered_on=TODAY)
+        shipment_deliver(shipment_id=shipment.pk, actor=people["finance"], delivered_on=TODAY())
     assert counts() == before
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.SHIPPED
@@ -252,7 +252,7 @@ def test_logistics_cannot_finish_before_everything_is_shipped_and_delivered(orde
     assert "line 2: 4 of 10 shipped" in str(refused.value.message)
     rest = shipment_create(actor=people["logistics"], **ship_kwargs(order, {second: 6}))
     for s in (shipment, rest):
-        shipment_deliver(shipment_id=s.pk, actor=people["logistics"], delivered_on=TODAY)
+        shipment_deliver(shipment_id=s.pk, actor=people["logistics"], delivered_on=TODAY())
     assert completion_blockers(package) == []
     assert package_complete(package_id=package.pk, actor=people["logistics"]).status == "done"
 
@@ -268,7 +268,7 @@ def test_the_summary_in_two_queries(order, people, django_assert_max_num_queries
     assert [i.text for i in result.open_items] == [
         f"Shipment {shipment.number} (shipped {shipment.shipped_on.isoformat()}) not "
         "delivered yet"]
-    shipment_deliver(shipment_id=shipment.pk, actor=people["logistics"], delivered_on=TODAY)
+    shipment_deliver(shipment_id=shipment.pk, actor=people["logistics"], delivered_on=TODAY())
     result = summary(order, package)
     assert (result.headline, result.open_items) == ("Shipped 1 of 2 lines, 1 delivered", [])
 

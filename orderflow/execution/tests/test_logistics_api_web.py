@@ -29,11 +29,11 @@ from .test_logistics_support import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = clock.today()
+TODAY = clock.today  # read at each use: a run may cross midnight in the company's time
 
 
 def _payload(order, quantities, **overrides):
-    data = {"carrier": "顺丰速运", "packages_count": 1, "shipped_on": TODAY.isoformat(),
+    data = {"carrier": "顺丰速运", "packages_count": 1, "shipped_on": TODAY().isoformat(),
             "lines": [{"order_line_id": line.pk, "quantity": str(q)}
                       for line, q in quantities.items()]}
     data.update(overrides)
@@ -61,14 +61,14 @@ def test_api_ship_list_detail_status_deliver_and_proof(order, people, salesperso
             for s in status] == [(Decimal(100), Decimal(30), Decimal(70)),
                                  (Decimal(10), Decimal(0), Decimal(10))]
     delivered = api.upload(f"/api/shipments/{body['id']}/deliver",
-                           delivered_on=TODAY.isoformat(), received_by="王经理",
+                           delivered_on=TODAY().isoformat(), received_by="王经理",
                            proof_of_delivery=SimpleUploadedFile("pod.pdf", b"%PDF-1.4 ok",
                                                                 "application/pdf"))
     assert delivered.status_code == 200, delivered.content
     assert (delivered.json()["status"], delivered.json()["has_proof"]) == ("delivered", True)
     proof = Api(salesperson).get(delivered.json()["proof_url"])
     assert proof.status_code == 200 and b"".join(proof.streaming_content) == b"%PDF-1.4 ok"
-    again = api.upload(f"/api/shipments/{body['id']}/deliver", delivered_on=TODAY.isoformat())
+    again = api.upload(f"/api/shipments/{body['id']}/deliver", delivered_on=TODAY().isoformat())
     assert again.status_code == 409
 
 
@@ -96,7 +96,7 @@ def test_api_errors_422_403_404(order, people, salesperson, sales_head, customer
         == 404
     early = Api(people["logistics"]).upload(
         f"/api/shipments/{shipment.pk}/deliver",
-        delivered_on=(TODAY - dt.timedelta(days=1)).isoformat())
+        delivered_on=(TODAY() - dt.timedelta(days=1)).isoformat())
     assert early.status_code == 422 and list(early.json()["errors"]) == ["delivered_on"]
 
 
@@ -126,7 +126,7 @@ def test_the_logistics_section_ships_with_one_input_per_line(client, order, peop
     assert page.status_code == 200 and 'data-testid="shipment-form"' in html
     assert f'name="qty-{first.pk}"' in html and f'name="qty-{second.pk}"' in html
     posted = client.post(f"/work-packages/{package.pk}/shipments/", {
-        "carrier": "德邦物流", "packages_count": "3", "shipped_on": TODAY.isoformat(),
+        "carrier": "德邦物流", "packages_count": "3", "shipped_on": TODAY().isoformat(),
         f"qty-{first.pk}": "60", f"qty-{second.pk}": ""})
     assert posted.status_code == 302 and posted["Location"] == f"/work-packages/{package.pk}/"
     shipment = Shipment.objects.get(order=order)
@@ -143,7 +143,7 @@ def test_the_shipment_form_shows_errors_by_line(client, order, people):
     client.force_login(people["logistics"])
     before = counts()
     page = client.post(f"/work-packages/{package.pk}/shipments/", {
-        "carrier": "", "packages_count": "1", "shipped_on": TODAY.isoformat(),
+        "carrier": "", "packages_count": "1", "shipped_on": TODAY().isoformat(),
         f"qty-{first.pk}": "11", f"qty-{second.pk}": "-1"})
     assert page.status_code == 422
     html = page.content.decode()
@@ -160,9 +160,9 @@ def test_delivery_with_proof_from_the_page_and_download(client, order, people, s
     package = package_of(order, "logistics")
     client.force_login(people["logistics"])
     url = f"/work-packages/{package.pk}/shipments/{shipment.pk}/deliver/"
-    bad = client.post(url, {"delivered_on": (TODAY + dt.timedelta(days=2)).isoformat()})
+    bad = client.post(url, {"delivered_on": (TODAY() + dt.timedelta(days=2)).isoformat()})
     assert bad.status_code == 422 and 'data-error-for="delivered_on"' in bad.content.decode()
-    done = client.post(url, {"delivered_on": TODAY.isoformat(), "received_by": "王经理",
+    done = client.post(url, {"delivered_on": TODAY().isoformat(), "received_by": "王经理",
                              "proof_of_delivery": SimpleUploadedFile("pod.pdf", b"%PDF-1.4",
                                                                      "application/pdf")})
     assert done.status_code == 302
@@ -180,7 +180,7 @@ def test_others_get_403_from_the_forms(client, order, people):
     package = package_of(order, "logistics")
     client.force_login(people["finance"])
     refused = client.post(f"/work-packages/{package.pk}/shipments/", {
-        "carrier": "x", "packages_count": "1", "shipped_on": TODAY.isoformat(),
+        "carrier": "x", "packages_count": "1", "shipped_on": TODAY().isoformat(),
         f"qty-{lines_of(order)[0].pk}": "1"})
     assert refused.status_code == 403 and not Shipment.objects.exists()
 

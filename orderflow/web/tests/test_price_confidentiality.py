@@ -66,11 +66,22 @@ def test_an_admin_may_let_production_see_prices(client_as, order, production):
     assert _money(order)[0] in page
 
 
-def test_the_settlement_is_not_shown_to_production(order, production, salesperson):
-    put_in_state(order, "in_settlement")
+def test_the_settlement_is_not_shown_to_production(client_as, salesperson, customer, products,
+                                                   sales_head, production, finance):
+    from orderflow.testing.settlement import executed_order, settled_in_full
+
+    order = executed_order(salesperson, customer, products, sales_head)
+    record = settled_in_full(order, salesperson, finance)
     assert Api(production).get(f"/api/orders/{order.pk}/settlement").status_code == 403
     assert Api(salesperson).get(f"/api/orders/{order.pk}/settlement").status_code == 200
+    # the record exists and Sales sees it; Production sees none of it (P9.2.2)
+    shown = Api(salesperson).get("/api/settlement-records").json()
+    assert [(r["order"]["number"], r["amount"]) for r in shown] == \
+        [(order.number, f"{record.amount:.2f}")]
     assert Api(production).get("/api/settlement-records").json() == []
+    assert order.number in client_as(salesperson).get("/settlement/records/").content.decode()
+    page = client_as(production).get("/settlement/records/")
+    assert page.status_code == 200 and order.number not in page.content.decode()
 
 
 def test_costs_and_margins_only_for_who_may_see_prices(client_as, salesperson, sales_head,
