@@ -22,6 +22,8 @@ ADVANCE_STATES = frozenset({State.APPROVED, State.RELEASED, State.IN_EXECUTION,
                             State.EXECUTED, State.IN_SETTLEMENT})
 # The order will never be audited: whatever it received in advance goes back.
 NEVER_AUDITED = frozenset({State.CANCELLED, State.DECLINED})
+# Finance's audit lies behind these orders (P7.2.2 before P7.3.1 and P9.1.1).
+AFTER_AUDIT = frozenset({State.SETTLED, State.ARCHIVED})
 # Refunds of the excess: the statement audited (in settlement), or the order settled.
 REFUND_STATES = frozenset({State.IN_SETTLEMENT, State.SETTLED})
 
@@ -33,6 +35,15 @@ class AdvanceStatus(StrEnum):
     REFUND = "refund"                    # nothing of it was needed: to be refunded
     REFUNDED = "refunded"                # what was not applied has been refunded
     VOIDED = "voided"                    # a wrong entry, kept and no longer counted
+
+
+def statement_audited(order_status: str, live_statement_status: str | None) -> bool:
+    """Has Finance audited the order's settlement statement (P7.2.2)? A settled or archived
+    order's was; an order in settlement's live statement (not returned) tells; no other
+    order has an audited one. The one rule behind every advance and refund check."""
+    if order_status in AFTER_AUDIT:
+        return True
+    return order_status == State.IN_SETTLEMENT and live_statement_status == "audited"
 
 
 def advances_open(order_status: str, statement_audited: bool) -> bool:

@@ -6,6 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orderflow.orders.domain.lifecycle import State
+
+from ..domain.advances import statement_audited
 from .checks import equals_sum
 
 CHANNELS = [("phone", _("Phone")), ("email", _("Email")), ("visit", _("Visit")),
@@ -17,6 +20,24 @@ class StatementStatus(models.TextChoices):
     IN_AUDIT = "in_audit", _("In Finance audit")
     AUDITED = "audited", _("Audited")
     RETURNED = "returned", _("Returned (superseded)")
+
+
+class StatementQuerySet(models.QuerySet):
+    def live(self):
+        """Not superseded: the draft, the one in audit or the audited one (at most one)."""
+        return self.exclude(status=StatementStatus.RETURNED)
+
+    def live_status(self, order_id: int) -> str | None:
+        """The status of the order's live statement; None if it has none."""
+        return self.live().filter(order_id=order_id).values_list("status", flat=True).first()
+
+    def is_audited(self, order, live_status: str | None = None) -> bool:
+        """Has Finance audited the order's statement (domain.advances.statement_audited)?
+        Reads the live statement's status only for an order in settlement, and only if
+        the caller has not got it (`live_status`)."""
+        if live_status is None and order.status == State.IN_SETTLEMENT:
+            live_status = self.live_status(order.pk)
+        return statement_audited(order.status, live_status)
 
 
 class SettlementStatement(models.Model):
@@ -44,6 +65,8 @@ class SettlementStatement(models.Model):
     returned_reason = models.TextField(_("why returned"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to="statements/%Y/%m/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["order_id", "-revision"]

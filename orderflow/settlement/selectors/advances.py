@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orderflow.core.errors import NotFound
-from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
 from orderflow.orders.permissions import visibility_q
 
@@ -26,7 +25,7 @@ from ..domain.advances import (
     refunds_open,
 )
 from ..domain.money import ZERO
-from ..models import AdvanceReceipt, AdvanceRefund, SettlementStatement, StatementStatus
+from ..models import AdvanceReceipt, AdvanceRefund, SettlementStatement
 from ..permissions import may_work_finance_side, require_settlement_view
 
 MAX_ADVANCES = 200
@@ -37,7 +36,6 @@ STATUS_LABELS = {AdvanceStatus.PENDING: gettext_lazy("Not yet applied"),
                  AdvanceStatus.REFUND: gettext_lazy("To be refunded"),
                  AdvanceStatus.REFUNDED: gettext_lazy("Refunded"),
                  AdvanceStatus.VOIDED: gettext_lazy("Voided")}
-_AFTER_AUDIT = frozenset({State.SETTLED, State.ARCHIVED})
 
 
 @dataclass
@@ -66,18 +64,6 @@ class AdvancesView:
     @property
     def unapplied(self) -> Decimal:
         return self.total - self.applied
-
-
-def _audited(order: Order, statement_status: str | None) -> bool:
-    if order.status in _AFTER_AUDIT:
-        return True
-    if order.status != State.IN_SETTLEMENT:
-        return False
-    if statement_status is None:
-        statement_status = (SettlementStatement.objects.filter(order_id=order.pk)
-                            .exclude(status=StatementStatus.RETURNED)
-                            .values_list("status", flat=True).first())
-    return statement_status == StatementStatus.AUDITED
 
 
 def with_status(row: AdvanceReceipt, *, closed: bool,
@@ -111,7 +97,7 @@ def advances_for(user, order: Order, *, statement_status: str | None = None,
         NotPermitted: the user may not see prices (P9.2.2).
     """
     require_settlement_view(user)
-    audited = _audited(order, statement_status)
+    audited = SettlementStatement.objects.is_audited(order, statement_status)
     closed = advances_closed(order.status, audited)
     qs = AdvanceReceipt.objects.filter(order_id=order.pk)
     sums = qs.aggregate(count=Count("id"),
@@ -161,6 +147,6 @@ def advance_for(user, advance_id: int) -> AdvanceReceipt:
            .first())
     if row is None:
         raise NotFound(_("Advance payment not found."))
-    closed = advances_closed(row.order.status, _audited(row.order, None))
+    closed = advances_closed(row.order.status, SettlementStatement.objects.is_audited(row.order))
     return with_status(row, closed=closed,
                        refunded=_refunded_share(row) if closed else ZERO)

@@ -24,10 +24,9 @@ from orderflow.orders.services import lock_order
 
 from ..domain.advances import advance_room, advances_open, allocate, refund_due, refunds_open
 from ..domain.money import ZERO
-from ..models import AdvanceReceipt, AdvanceRefund, Instalment, Receipt, StatementStatus
+from ..models import AdvanceReceipt, AdvanceRefund, Instalment, Receipt, SettlementStatement
 from .common import (
     MAX_TEXT,
-    live_statement,
     money_moved_values,
     money_received_values,
     require_finance,
@@ -43,9 +42,8 @@ def _price_readers(*people) -> list:
 def require_advances_open(order) -> None:
     """Raises TransitionNotAllowed unless the order is signed and its statement is not
     audited yet (P7.1.1: the advances the terms ask for arrive before the audit)."""
-    statement = live_statement(order) if order.status == State.IN_SETTLEMENT else None
-    audited = statement is not None and statement.status == StatementStatus.AUDITED
-    if audited:
+    audited = SettlementStatement.objects.is_audited(order)
+    if audited and order.status == State.IN_SETTLEMENT:
         raise TransitionNotAllowed(_("Finance has audited the settlement statement: record "
                                      "the money as a receipt against its instalment."))
     if not advances_open(order.status, audited):
@@ -195,10 +193,7 @@ def require_refunds_open(order) -> None:
     if order.status == State.ARCHIVED:
         raise TransitionNotAllowed(_("The order is archived and its dossier is read-only: "
                                      "a refund can no longer be recorded."))
-    statement = live_statement(order) if order.status == State.IN_SETTLEMENT else None
-    audited = order.status == State.SETTLED or (
-        statement is not None and statement.status == StatementStatus.AUDITED)
-    if not refunds_open(order.status, audited):
+    if not refunds_open(order.status, SettlementStatement.objects.is_audited(order)):
         raise TransitionNotAllowed(_("Advance payments are refunded once Finance has "
                                      "audited the settlement statement; this order is not "
                                      "at that stage."))

@@ -44,8 +44,7 @@ def require_in_settlement(order) -> None:
 
 def live_statement(order, *, lock: bool = False) -> SettlementStatement | None:
     """The order's statement that is not superseded (draft, in audit or audited)."""
-    qs = SettlementStatement.objects.filter(order_id=order.pk).exclude(
-        status=StatementStatus.RETURNED)
+    qs = SettlementStatement.objects.live().filter(order_id=order.pk)
     if lock:
         qs = qs.select_for_update()
     return qs.first()

@@ -18,6 +18,7 @@ from orderflow.settlement.domain.advances import (
     refund_due,
     refund_shares,
     refunds_open,
+    statement_audited,
 )
 
 SIGNED_UNTIL_SETTLEMENT = {State.APPROVED, State.RELEASED, State.IN_EXECUTION,
@@ -123,3 +124,15 @@ def test_status_once_refunded():
     assert status(refunded=D("60.00")) == AdvanceStatus.REFUND
     assert status(applied=D("40.00"), refunded=D("60.00")) == AdvanceStatus.REFUNDED
     assert status(applied=D("40.00"), refunded=D("10.00")) == AdvanceStatus.PARTLY_APPLIED
+
+
+@pytest.mark.parametrize(("state", "live_status", "audited"), [
+    (State.SETTLED, None, True), (State.ARCHIVED, None, True),  # the audit lies behind
+    (State.IN_SETTLEMENT, "audited", True),
+    (State.IN_SETTLEMENT, "draft", False), (State.IN_SETTLEMENT, "in_audit", False),
+    (State.IN_SETTLEMENT, None, False),
+    # a statement left from before a cancellation does not make a cancelled order audited
+    (State.CANCELLED, "audited", False), (State.EXECUTED, None, False),
+])
+def test_one_rule_says_whether_the_statement_is_audited_p7_2_2(state, live_status, audited):
+    assert statement_audited(state, live_status) is audited
