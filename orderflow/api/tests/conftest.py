@@ -8,8 +8,28 @@ from orderflow.audit.models import AuditEvent
 from orderflow.orders.models import Order
 
 
+def explained(response):
+    """Every refusal says why (the guide: a clear message, field by field): a 4xx answer
+    from /api/ carries a code and a message, and a 422 its field errors, each a non-empty
+    list of texts. Checked on every response of the tests' client, so a test that looks
+    only at the status still fails on a bare or message-less refusal."""
+    if 400 <= response.status_code < 500 and \
+            response.get("Content-Type", "").startswith("application/json"):
+        body = response.json()
+        assert isinstance(body.get("code"), str) and body["code"], body
+        assert isinstance(body.get("message"), str) and body["message"].strip(), body
+        if response.status_code == 422:
+            errors = body.get("errors")
+            assert isinstance(errors, dict) and errors, body
+            assert all(isinstance(texts, list) and texts
+                       and all(isinstance(t, str) and t.strip() for t in texts)
+                       for texts in errors.values()), body
+    return response
+
+
 class Api:
-    """A JSON client for /api/ as one user (session or `Authorization: Token`)."""
+    """A JSON client for /api/ as one user (session or `Authorization: Token`); every
+    refusal it receives must explain itself (`explained`)."""
 
     def __init__(self, user=None, *, token: str | None = None):
         self.client = Client(headers={"Accept-Language": "en"})
@@ -18,24 +38,26 @@ class Api:
             self.client.force_login(user)
 
     def get(self, url, **params):
-        return self.client.get(url, params, headers=self.headers)
+        return explained(self.client.get(url, params, headers=self.headers))
 
     def post(self, url, data=None):
-        return self.client.post(url, data if data is not None else {},
-                                content_type="application/json", headers=self.headers)
+        return explained(self.client.post(url, data if data is not None else {},
+                                          content_type="application/json",
+                                          headers=self.headers))
 
     def post_raw(self, url, body: str, content_type="application/json"):
-        return self.client.post(url, body, content_type=content_type, headers=self.headers)
+        return explained(self.client.post(url, body, content_type=content_type,
+                                          headers=self.headers))
 
     def put(self, url, data):
-        return self.client.put(url, data, content_type="application/json",
-                               headers=self.headers)
+        return explained(self.client.put(url, data, content_type="application/json",
+                                         headers=self.headers))
 
     def delete(self, url):
-        return self.client.delete(url, headers=self.headers)
+        return explained(self.client.delete(url, headers=self.headers))
 
     def upload(self, url, **data):
-        return self.client.post(url, data, headers=self.headers)
+        return explained(self.client.post(url, data, headers=self.headers))
 
 
 def token_api(user) -> Api:
