@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from orderflow.accounts.models import User
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import Conflict, NotFound, NotPermitted, TransitionNotAllowed
+from orderflow.core.errors import Conflict, NotPermitted, TransitionNotAllowed
 from orderflow.core.validation import Errors
-from orderflow.orders.services import lock_order
+from orderflow.orders.services import OrderOf, lock_order
 
 from ..domain.acting import TaskFacts, earlier_actors
 from ..domain.stages import APPROVED, stage_complete
@@ -36,11 +36,8 @@ MAX_TEXT = 2000
 
 def locked_task(task_id: int, actor):
     """(order, task): the task's order row-locked first, then the task read afresh."""
-    order_id = ApprovalTask.objects.filter(pk=task_id).values_list("order_id", flat=True)
-    order_id = order_id.first()
-    if order_id is None:
-        raise NotFound(_("Approval task not found."))
-    order = lock_order(order_id, actor)
+    order = lock_order(OrderOf(ApprovalTask.objects.filter(pk=task_id),
+                               missing=_("Approval task not found.")), actor)
     task = ApprovalTask.objects.select_related("stage", "request").get(pk=task_id)
     task.order = order
     return order, task

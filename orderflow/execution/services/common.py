@@ -11,7 +11,7 @@ from orderflow.accounts.models import User
 from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
-from orderflow.orders.services import lock_order
+from orderflow.orders.services import OrderOf, lock_order
 from orderflow.release.domain.packages import Package
 from orderflow.release.models import WorkPackage
 from orderflow.release.permissions import package_authority
@@ -37,7 +37,7 @@ class Locked:
         return self.principal.pk if self.principal else None
 
 
-def lock_package(order_id: int, dept: str, actor, *, writable: bool = True,
+def lock_package(order_id: "int | OrderOf", dept: str, actor, *, writable: bool = True,
                  member: bool = True) -> Locked:
     """Lock the order, then its `dept` work package (always in that order, like the
     package services, so no two writers deadlock).
@@ -72,6 +72,13 @@ def lock_package(order_id: int, dept: str, actor, *, writable: bool = True,
             raise TransitionNotAllowed(_("%(dept)s has already finished its part of this "
                                          "order.") % {"dept": package.department.name})
     return Locked(order, package, principal)
+
+
+def order_of(model, pk: int, field: str = "order_id") -> OrderOf:
+    """The order of an execution record (along `field`), to lock (lock_package) in the
+    statement that finds it; NotFound if the record is absent."""
+    return OrderOf(model.objects.filter(pk=pk), field=field,
+                   missing=_("%(what)s not found.") % {"what": model._meta.verbose_name})
 
 
 def order_id_of(model, pk: int) -> int:

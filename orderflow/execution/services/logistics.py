@@ -30,7 +30,7 @@ from ..models import (
     ShipmentLine,
     ShipmentStatus,
 )
-from .common import lock_package, next_number, order_id_of
+from .common import lock_package, next_number, order_of
 from .settings import execution_settings_get
 
 DEPT = "logistics"
@@ -182,7 +182,7 @@ def shipment_deliver(*, shipment_id: int, actor, delivered_on, received_by="",
     received_by = errors.text("received_by", received_by, max_length=64)
     damage_notes = errors.text("damage_notes", damage_notes, max_length=MAX_NOTES)
     _check_proof(errors, proof_of_delivery)
-    locked = lock_package(order_id_of(Shipment, shipment_id), DEPT, actor)
+    locked = lock_package(order_of(Shipment, shipment_id), DEPT, actor)
     shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
     if shipment.status != ShipmentStatus.SHIPPED:
         raise TransitionNotAllowed(_("Shipment %(number)s is already delivered.")

@@ -25,7 +25,7 @@ from ..models.production import (
     ProgressReport,
     TaskStatus,
 )
-from .common import lock_package, order_id_of
+from .common import lock_package, order_id_of, order_of
 
 DEPT = "production"
 MAX_TEXT = 4000
@@ -187,8 +187,8 @@ def progress_report_add(*, task_id: int, actor, reported_on, quantity_done, perc
     percent = _percent(errors, percent_done)
     note = errors.text("note", note, max_length=MAX_TEXT)
     errors.raise_if_any()
-    order_id = order_id_of(ProductionTask, task_id)
-    locked = lock_package(order_id, DEPT, actor)
+    order_ref = order_of(ProductionTask, task_id)
+    locked = lock_package(order_ref, DEPT, actor)
     task = ProductionTask.objects.select_for_update().get(pk=task_id)
     latest_on = (ProgressReport.objects.filter(task_id=task.pk)
                  .aggregate(latest=Max("reported_on"))["latest"])
@@ -279,8 +279,8 @@ def production_problem_resolve(*, problem_id: int, actor, resolution: str,
         corrective_action = errors.text("corrective_action", corrective_action,
                                         max_length=MAX_TEXT)
     errors.raise_if_any()
-    order_id = order_id_of(ProductionProblem, problem_id)
-    locked = lock_package(order_id, DEPT, actor, member=False)
+    order_ref = order_of(ProductionProblem, problem_id)
+    locked = lock_package(order_ref, DEPT, actor, member=False)
     problem = ProductionProblem.objects.select_for_update().get(pk=problem_id)
     may, principal_id = package_authority(actor, locked.package)
     if not may and problem.owner_id != actor.pk:

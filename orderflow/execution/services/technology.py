@@ -17,7 +17,7 @@ from orderflow.release.permissions import package_authority
 
 from ..models.production import ProductionProblem
 from ..models.technology import SupportRequest, SupportStatus, Urgency
-from .common import lock_package, order_id_of
+from .common import lock_package, order_of
 
 DEPT = "technology"
 REQUESTING_DEPT = "production"
@@ -94,8 +94,8 @@ def support_request_raise(*, order_id: int, actor, subject: str, description: st
 
 
 def _locked_request(request_id: int, actor, *, member: bool):
-    order_id = order_id_of(SupportRequest, request_id)
-    locked = lock_package(order_id, DEPT, actor, member=member)
+    order_ref = order_of(SupportRequest, request_id)
+    locked = lock_package(order_ref, DEPT, actor, member=member)
     return locked, SupportRequest.objects.select_for_update().get(pk=request_id)
 
 

@@ -2,10 +2,11 @@
 
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from orderflow.audit import services as audit
@@ -43,8 +44,30 @@ def register_action(action: str):
     return decorator
 
 
-def lock_order(order_id: int, actor) -> Order:
-    """The order, row-locked until commit; NotFound if absent or invisible to the actor."""
+@dataclass(frozen=True)
+class OrderOf:
+    """The order of one record (`records` selects it; `field` leads to its order id), to
+    lock without a read of its own: the id is a subquery of the locking statement.
+    `missing` is the NotFound message when there is no such record."""
+
+    records: QuerySet
+    missing: str
+    field: str = "order_id"
+
+
+def lock_order(order_id: "int | OrderOf", actor) -> Order:
+    """The order, row-locked until commit; NotFound if absent or invisible to the actor.
+
+    `order_id` may be an OrderOf: the order of a record (a task, an opinion, a package),
+    found and locked in one statement; NotFound(missing) if the record does not exist."""
+    if isinstance(order_id, OrderOf):
+        ref = order_id
+        try:
+            return lock_order(Subquery(ref.records.order_by().values(ref.field)[:1]), actor)
+        except NotFound:
+            if not ref.records.exists():
+                raise NotFound(ref.missing) from None
+            raise
     # Most actors see the order by their department or role: one simple statement. Only
     # if not are the (subquery-heavy) visibility extensions asked, without locking.
     base = role_visibility_q(actor)

@@ -13,7 +13,7 @@ from orderflow.core.validation import Errors
 from orderflow.notifications.services import notify
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
-from orderflow.orders.services import apply_transition, lock_order
+from orderflow.orders.services import OrderOf, apply_transition, lock_order
 
 from ..domain.packages import IllegalPackageTransition, Package, PackageAction, package_target
 from ..models import PackageStatus, WorkPackage
@@ -31,11 +31,8 @@ _STATE_LABELS = dict(PackageStatus.choices)
 def _locked_package(package_id: int, actor) -> tuple[Order, WorkPackage]:
     """The package's order, then the package, both row-locked (always in that order, so
     two departments never deadlock and the last-done count is never stale)."""
-    order_id = (WorkPackage.objects.filter(pk=package_id)
-                .values_list("order_id", flat=True).first())
-    if order_id is None:
-        raise NotFound(_("Work package not found."))
-    order = lock_order(order_id, actor)
+    order = lock_order(OrderOf(WorkPackage.objects.filter(pk=package_id),
+                               missing=_("Work package not found.")), actor)
     package = (WorkPackage.objects.select_for_update(of=("self",))
                .select_related("department").filter(pk=package_id, order_id=order.pk).first())
     if package is None:

@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy
 from orderflow.accounts.models import User
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed
+from orderflow.core.errors import NotPermitted, TransitionNotAllowed
 from orderflow.notifications.services import notify
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
-from orderflow.orders.services import apply_transition, lock_order
+from orderflow.orders.services import OrderOf, apply_transition, lock_order
 
 from ..domain.opinions import FAIL, overall_conclusion, validate_panel_conclusion
 from ..models import OpinionStatus, Review, ReviewReport, ReviewStatus
@@ -76,10 +76,8 @@ def review_conclude(*, review_id: int, actor, conclusion: str, text: str = "",
         NotFound, NotPermitted (not the chair), TransitionNotAllowed (concluded already,
         opinions still awaited), ValidationFailed.
     """
-    order_id = Review.objects.filter(pk=review_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound(_("Review not found."))
-    order = lock_order(order_id, actor)
+    order = lock_order(OrderOf(Review.objects.filter(pk=review_id),
+                               missing=_("Review not found.")), actor)
     review = Review.objects.select_for_update(of=("self",)).get(pk=review_id)
     review.order = order
     allowed, principal_id = chair_right(actor, review)

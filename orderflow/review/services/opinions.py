@@ -8,12 +8,12 @@ from orderflow.accounts.labels import DEPT_LABELS
 from orderflow.accounts.models import User
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import NotFound, NotPermitted, TransitionNotAllowed
+from orderflow.core.errors import NotPermitted, TransitionNotAllowed
 from orderflow.core.validation import Errors
 from orderflow.documents.uploads import store_upload, validate_upload
 from orderflow.notifications.services import notify
 from orderflow.orders.domain.lifecycle import State
-from orderflow.orders.services import lock_order
+from orderflow.orders.services import OrderOf, lock_order
 
 from ..domain.opinions import OpinionFacts, overall_conclusion, validate_opinion
 from ..models import Conclusion, OpinionAttachment, OpinionStatus, ReviewOpinion, ReviewStatus
@@ -27,11 +27,9 @@ MAX_ATTACHMENTS_PER_OPINION = 20
 def locked_opinion(opinion_id: int, actor) -> ReviewOpinion:
     """The opinion, its order locked first (a conclusion locks it too, so an opinion and
     a conclusion never interleave), then the opinion row; NotFound if invisible."""
-    order_id = (ReviewOpinion.objects.filter(pk=opinion_id)
-                .values_list("review__order_id", flat=True).first())
-    if order_id is None:
-        raise NotFound(_("Review opinion not found."))
-    order = lock_order(order_id, actor)
+    order = lock_order(OrderOf(ReviewOpinion.objects.filter(pk=opinion_id),
+                               missing=_("Review opinion not found."),
+                               field="review__order_id"), actor)
     opinion = (ReviewOpinion.objects.select_for_update(of=("self",))
                .select_related("review", "department").get(pk=opinion_id))
     opinion.review.order = order

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy
 from orderflow.archive.permissions import may_see_prices
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import NotFound, TransitionNotAllowed
+from orderflow.core.errors import TransitionNotAllowed
 from orderflow.core.validation import Errors
 from orderflow.masterdata.models import Customer
 from orderflow.orders.domain.lifecycle import State
-from orderflow.orders.services import lock_order
+from orderflow.orders.services import OrderOf, lock_order
 
 from ..domain.advances import advance_room, advances_open, allocate, refund_due, refunds_open
 from ..domain.money import ZERO
@@ -111,11 +111,8 @@ def advance_void(*, advance_id: int, actor, reason) -> AdvanceReceipt:
         NotFound, NotPermitted (not Finance), TransitionNotAllowed (already void or
         applied: the statement is audited), ValidationFailed (no reason).
     """
-    order_id = (AdvanceReceipt.objects.filter(pk=advance_id)
-                .values_list("order_id", flat=True).first())
-    if order_id is None:
-        raise NotFound(_("Advance payment not found."))
-    order = lock_order(order_id, actor)
+    order = lock_order(OrderOf(AdvanceReceipt.objects.filter(pk=advance_id),
+                               missing=_("Advance payment not found.")), actor)
     require_finance(actor)
     advance = AdvanceReceipt.objects.select_for_update().get(pk=advance_id)
     if advance.is_void:

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy
 
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import NotFound, TransitionNotAllowed
+from orderflow.core.errors import TransitionNotAllowed
 from orderflow.core.validation import Errors
 from orderflow.orders.domain.lifecycle import State
-from orderflow.orders.services import lock_order
+from orderflow.orders.services import OrderOf, lock_order
 
 from ..models import CHANNELS, Dispute, DisputeEntry, DisputeStatus
 from .common import (
@@ -55,10 +55,8 @@ def dispute_open(*, order_id: int, actor, reason, disputed_amount) -> Dispute:
 
 
 def _locked_active(dispute_id: int, actor):
-    order_id = Dispute.objects.filter(pk=dispute_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound(_("Dispute not found."))
-    order = lock_order(order_id, actor)
+    order = lock_order(OrderOf(Dispute.objects.filter(pk=dispute_id),
+                               missing=_("Dispute not found.")), actor)
     require_sales(actor, order)
     if order.status == State.ARCHIVED:   # read-only, as its dossier keeps it (P9.1.1)
         raise TransitionNotAllowed(_("The order is archived; its disputes can no longer "

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import NotFound, TransitionNotAllowed, ValidationFailed
+from orderflow.core.errors import TransitionNotAllowed, ValidationFailed
 from orderflow.core.validation import Errors
-from orderflow.orders.services import lock_order
+from orderflow.orders.services import OrderOf, lock_order
 from orderflow.release.domain.money_words import amount_in_words
 
 from ..domain.money import invoice_room, is_invoice_number
@@ -96,10 +96,8 @@ def invoice_void(*, invoice_id: int, actor, reason) -> Invoice:
         NotFound, NotPermitted (not Finance), TransitionNotAllowed (already void, order
         no longer in settlement), ValidationFailed (no reason).
     """
-    order_id = Invoice.objects.filter(pk=invoice_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound(_("Invoice not found."))
-    order = lock_order(order_id, actor)
+    order = lock_order(OrderOf(Invoice.objects.filter(pk=invoice_id),
+                               missing=_("Invoice not found.")), actor)
     require_finance(actor)
     audited_statement(order)
     invoice = Invoice.objects.select_for_update().get(pk=invoice_id)

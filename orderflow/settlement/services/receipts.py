@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import NotFound
 from orderflow.core.validation import Errors
 from orderflow.masterdata.models import Customer
-from orderflow.orders.services import lock_order
+from orderflow.orders.services import OrderOf, lock_order
 
 from ..domain.money import amount_due
 from ..models import Instalment, Receipt
@@ -38,11 +37,8 @@ def receipt_record(*, instalment_id: int, actor, received_on, amount, method,
         NotFound, NotPermitted (not Finance), TransitionNotAllowed (order not in
         settlement), ValidationFailed (over the amount due, future date, not positive).
     """
-    order_id = (Instalment.objects.filter(pk=instalment_id)
-                .values_list("order_id", flat=True).first())
-    if order_id is None:
-        raise NotFound(_("Instalment not found."))
-    order = lock_order(order_id, actor)
+    order = lock_order(OrderOf(Instalment.objects.filter(pk=instalment_id),
+                               missing=_("Instalment not found.")), actor)
     require_finance(actor)
     statement = audited_statement(order)
     instalment = Instalment.objects.get(pk=instalment_id)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy
 
 from orderflow.audit import services as audit
 from orderflow.core import clock
-from orderflow.core.errors import Conflict, NotFound, TransitionNotAllowed
+from orderflow.core.errors import Conflict, TransitionNotAllowed
 from orderflow.core.validation import Errors, as_id
 from orderflow.orders.models import Order
-from orderflow.orders.services import apply_transition, lock_order, register_action
+from orderflow.orders.services import OrderOf, apply_transition, lock_order, register_action
 
 from ..domain.money import line_money, quantity_problem, statement_totals
 from ..models import SettlementStatement, StatementLine, StatementStatus
@@ -89,11 +89,8 @@ def settlement_start(*, order_id: int, actor, **_ignored) -> Order:
 
 
 def _locked_statement(statement_id: int, actor) -> tuple[Order, SettlementStatement]:
-    order_id = (SettlementStatement.objects.filter(pk=statement_id)
-                .values_list("order_id", flat=True).first())
-    if order_id is None:
-        raise NotFound(_("Settlement statement not found."))
-    order = lock_order(order_id, actor)
+    order = lock_order(OrderOf(SettlementStatement.objects.filter(pk=statement_id),
+                               missing=_("Settlement statement not found.")), actor)
     statement = SettlementStatement.objects.select_for_update().get(pk=statement_id)
     return order, statement
 

@@ -18,7 +18,7 @@ from ...models import (
     ContractStatus,
     PurchaseContract,
 )
-from ..common import Locked, lock_package, order_id_of
+from ..common import Locked, lock_package, order_of
 
 DEPT = Dept.PROCUREMENT.value
 MAX_LINES = 100
@@ -39,7 +39,7 @@ def _lock_contract(contract_id: int, actor, *, member: bool = True) -> tuple[Loc
                                                                            PurchaseContract]:
     """Lock the contract's order, its procurement package (checking the actor works on it
     unless member=False), then the contract."""
-    locked = lock_package(order_id_of(PurchaseContract, contract_id), DEPT, actor,
+    locked = lock_package(order_of(PurchaseContract, contract_id), DEPT, actor,
                           member=member)
     contract = (PurchaseContract.objects.select_for_update(of=("self",))
                 .select_related("supplier").filter(pk=contract_id, order_id=locked.order.pk)

@@ -30,7 +30,7 @@ from ...models import (
     SupplierDeliveryLine,
     SupplierReturn,
 )
-from ..common import Locked, lock_package
+from ..common import Locked, lock_package, order_of
 from ._common import (
     DEPT,
     MAX_LINES,
@@ -179,8 +179,8 @@ def incoming_inspection_record(*, delivery_line_id: int, actor, inspected_on,
                               max_value=MAX_QUANTITY, places=3)
     reason = errors.text("reason", reason, required=bool(rejected and rejected > 0),
                          max_length=MAX_TEXT)
-    order_id = _order_of(SupplierDeliveryLine, delivery_line_id, "delivery__contract__order_id")
-    locked = lock_package(order_id, DEPT, actor, member=False)
+    locked = lock_package(order_of(SupplierDeliveryLine, delivery_line_id,
+                                   "delivery__contract__order_id"), DEPT, actor, member=False)
     principal = _inspector(actor, locked)
     item = (SupplierDeliveryLine.objects.select_related("delivery")
             .filter(pk=delivery_line_id).first())

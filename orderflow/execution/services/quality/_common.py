@@ -14,7 +14,7 @@ from ...models.quality import (
     NCStatus,
     NonconformanceNotice,
 )
-from ..common import lock_package, order_id_of
+from ..common import lock_package, order_of
 
 DEPT = "quality"
 MAX_TEXT = 4000
@@ -62,7 +62,7 @@ def _reinspected_notice(errors: Errors, order, line, nc_id) -> NonconformanceNot
 
 
 def _locked_record(record_id: int, actor):
-    locked = lock_package(order_id_of(InspectionRecord, record_id), DEPT, actor)
+    locked = lock_package(order_of(InspectionRecord, record_id), DEPT, actor)
     record = (InspectionRecord.objects.select_for_update(of=("self",))
               .select_related("order_line", "order_line__product")
               .get(pk=record_id, order_id=locked.order.pk))

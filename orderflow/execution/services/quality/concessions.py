@@ -30,7 +30,7 @@ from ...models.quality import (
     NCStatus,
     NonconformanceNotice,
 )
-from ..common import lock_package, order_id_of
+from ..common import lock_package, order_of
 from ._common import (
     _QTY,
     DEPT,
@@ -141,7 +141,7 @@ def concession_decide(*, concession_id: int, actor, approve: bool,
     """
     errors = Errors()
     note = errors.text("note", note, required=not approve, max_length=MAX_TEXT)
-    locked = lock_package(order_id_of(Concession, concession_id), DEPT, actor, member=False)
+    locked = lock_package(order_of(Concession, concession_id), DEPT, actor, member=False)
     concession = (Concession.objects.select_for_update(of=("self",))
                   .select_related("requested_by").get(pk=concession_id,
                                                       order_id=locked.order.pk))

@@ -24,7 +24,7 @@ from ...models.quality import (
     NCStatus,
     NonconformanceNotice,
 )
-from ..common import lock_package, next_number, order_id_of
+from ..common import lock_package, next_number, order_of
 from ._common import (
     DEPT,
     MAX_TEXT,
@@ -87,7 +87,7 @@ def _production_principal(actor) -> tuple[bool, int | None]:
 
 
 def _locked_notice(nc_id: int, actor):
-    locked = lock_package(order_id_of(NonconformanceNotice, nc_id), DEPT, actor, member=False)
+    locked = lock_package(order_of(NonconformanceNotice, nc_id), DEPT, actor, member=False)
     notice = (NonconformanceNotice.objects.select_for_update(of=("self",))
               .select_related("record").get(pk=nc_id, order_id=locked.order.pk))
     return locked, notice
