@@ -82,4 +82,4 @@ def export_file(request, job_id: int):
     if job.status != ExportStatus.DONE or not job.file:
         raise NotFound(_("The file is not ready."))
     return FileResponse(job.file.open("rb"), content_type=XLSX, as_attachment=True,
-                        filename=f"{job.title}-{job.requested_at:%Y%m%d-%H%M}.xlsx")
+                        filename=job.download_name)

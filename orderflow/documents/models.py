@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,6 +42,11 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        """The file's name: its title and when it was asked for, in the company's time."""
+        return f"{self.title}-{timezone.localtime(self.requested_at):%Y%m%d-%H%M}.xlsx"
 
     @property
     def percent(self) -> int:

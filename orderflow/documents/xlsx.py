@@ -133,6 +133,26 @@ class SheetSpec:
     required: frozenset[int] = frozenset()  # indexes of headers shown as required
 
 
+@dataclass(frozen=True)
+class Percent:
+    """A rate written as a percentage cell (0.13 shows as 13%, and stays a number)."""
+
+    value: Decimal
+
+
+# Money is kept to the fen and quantities to three places (Decimal's exponent says which):
+# shown with thousands separators and those places, as on the pages, and still numbers.
+_DECIMAL_FORMATS = {-2: "#,##0.00", -3: "#,##0.000"}
+_PERCENT_FORMAT = "0%"
+
+
+def decimal_format(value) -> str | None:
+    """The number format of a Decimal cell; None for other values (General)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return _DECIMAL_FORMATS.get(value.as_tuple().exponent)
+    return None
+
+
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="206BC4")
 _HEADER_STYLE = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#206BC4",
@@ -155,6 +175,8 @@ def write_workbook(sheets: list[SheetSpec]) -> bytes:
         "quoted": book.add_format({"quote_prefix": True}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+        "percent": book.add_format({"num_format": _PERCENT_FORMAT}),
+        **{fmt: book.add_format({"num_format": fmt}) for fmt in _DECIMAL_FORMATS.values()},
     }
     titles: set[str] = set()
     for spec in sheets:
@@ -188,10 +210,13 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 def _write_value(sheet, row: int, column: int, value, styles: dict) -> None:
     if value is None:
         return
-    if isinstance(value, bool):
+    if isinstance(value, Percent):
+        sheet.write_number(row, column, value.value, styles["percent"])
+    elif isinstance(value, bool):
         sheet.write_boolean(row, column, value)
     elif isinstance(value, int | float | Decimal) and Decimal(value).is_finite():
-        sheet.write_number(row, column, value)
+        fmt = decimal_format(value)
+        sheet.write_number(row, column, value, styles[fmt] if fmt else None)
     elif isinstance(value, dt.datetime):
         if timezone.is_aware(value):  # as the company reads it, not UTC
             value = timezone.make_naive(value)
@@ -239,11 +264,14 @@ class StreamingSheet:
         self.sheet.append([self._cell(h, header=True) for h in headers])
 
     def _cell(self, value, header: bool = False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=clean_text(value))
+        percent = isinstance(value, Percent)
+        cell = WriteOnlyCell(self.sheet, value=value.value if percent else clean_text(value))
         if header:
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         elif is_formula_like(cell.value):
             neutralise(cell)
+        elif percent or decimal_format(value):
+            cell.number_format = _PERCENT_FORMAT if percent else decimal_format(value)
         return cell
 
     def append(self, row: list) -> None:

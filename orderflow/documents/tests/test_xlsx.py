@@ -10,7 +10,13 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from orderflow.core.errors import ValidationFailed
-from orderflow.documents.xlsx import SheetSpec, StreamingSheet, read_sheet, write_workbook
+from orderflow.documents.xlsx import (
+    Percent,
+    SheetSpec,
+    StreamingSheet,
+    read_sheet,
+    write_workbook,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -133,3 +139,21 @@ def test_lazy_text_aware_times_odd_numbers_and_titles_are_written_safely():
     assert (a2.value, a2.data_type, a2.quotePrefix) == ("=cmd", "s", True)
     assert b2.value == dt.datetime(2026, 3, 2, 9, 30)   # local time, not UTC
     assert (c2.value, c2.data_type) == ("NaN", "s")
+
+
+def _streamed(headers, rows) -> bytes:
+    sheet = StreamingSheet("Records", headers)
+    for row in rows:
+        sheet.append(row)
+    return sheet.save()
+
+
+@pytest.mark.parametrize("writer", ["whole", "streamed"])
+def test_money_quantities_and_rates_are_numbers_shown_as_on_the_pages(writer):
+    row = [Decimal("379228.00"), Decimal("2.500"), Percent(Decimal("0.13")), 7, Decimal("1.5")]
+    data = (write_workbook([SheetSpec("S", list("ABCDE"), [row])]) if writer == "whole"
+            else _streamed(list("ABCDE"), [row]))
+    cells = load_workbook(io.BytesIO(data)).active[2]
+    assert [c.value for c in cells] == [379228, 2.5, 0.13, 7, 1.5]  # still numbers
+    assert [c.number_format for c in cells] == ["#,##0.00", "#,##0.000", "0%", "General",
+                                                "General"]

@@ -9,7 +9,7 @@ from orderflow.core import clock
 from orderflow.core.errors import ValidationFailed
 from orderflow.core.validation import as_id
 from orderflow.documents.exports import ExportKind, register_export
-from orderflow.documents.xlsx import SheetSpec, write_workbook
+from orderflow.documents.xlsx import Percent, SheetSpec, write_workbook
 from orderflow.release.domain.money_words import amount_in_words
 
 from ..domain.schedule import InstalmentStatus
@@ -28,7 +28,7 @@ def statement_xlsx(statement) -> bytes:
     headers = [_("Line"), _("Name"), _("Specification / model"), _("Unit"), _("Quantity"),
                _("Unit price"), _("Amount"), _("Tax rate"), _("Tax"), _("Total with tax")]
     rows = [[ln.position, ln.name, ln.specification, ln.unit, ln.quantity, ln.unit_price,
-             ln.amount, ln.tax_rate, ln.tax, ln.total]
+             ln.amount, Percent(ln.tax_rate), ln.tax, ln.total]
             for ln in sorted(statement.lines.all(), key=lambda ln: ln.position)]
     rows.append(["", _("Total"), "", "", "", "", statement.total_net, "",
                  statement.total_tax, statement.total_gross])

@@ -1,8 +1,10 @@
 """Exports in the browser's pages: ask from a list page, watch the progress, download."""
 
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from orderflow.accounts.domain.organisation import Dept, Role
@@ -29,6 +31,10 @@ def test_export_from_a_page_then_progress_then_download(
     download = client.get(f"/exports/{job.pk}/download/")
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert book.active.max_row == 4
+    # named by when it was asked for in the company's time (Asia/Shanghai), not UTC
+    local = timezone.localtime(job.requested_at)
+    assert f"{local:%Y%m%d-%H%M}.xlsx" in download["Content-Disposition"]
+    assert local.utcoffset() != dt.timedelta(0)
     assert f"data-export=\"{job.pk}\"".encode() in client.get("/exports/").content
 
 

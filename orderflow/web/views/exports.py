@@ -70,7 +70,7 @@ def export_download(request, job_id: int):
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True,
-                        filename=f"{job.title}-{job.requested_at:%Y%m%d-%H%M}.xlsx")
+                        filename=job.download_name)
 
 
 urlpatterns = [
