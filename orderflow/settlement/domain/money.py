@@ -2,7 +2,8 @@
 
 Money is Decimal, rounded half up to the fen. A line's amount is quantity x unit price
 rounded; its tax is the amount x rate rounded; the statement's tax is the SUM of the
-line taxes (so the statement always equals the sum of its lines, as printed).
+line taxes (so the statement always equals the sum of its lines, as printed). Messages print
+money one way (money_text), in zh-Hans and English alike.
 """
 
 from dataclasses import dataclass
@@ -10,11 +11,23 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
 
 
 def fen(value) -> Decimal:
     """Round to the fen, half up."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_text(value) -> str:
+    """Money as every settlement message prints it, in zh-Hans and English alike: to the
+    fen, with thousands separators ("643,664.95")."""
+    return f"{fen(value):,.2f}"
+
+
+def percent_text(rate) -> str:
+    """A tax rate as a percent: 0.13 -> "13%", 0.065 -> "6.5%"."""
+    return f"{(Decimal(rate) * HUNDRED).normalize():f}%"
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,38 @@ def quantity_problem(quantity: Decimal, delivered: Decimal) -> str:
 def invoice_room(statement_total: Decimal, invoiced: Decimal) -> Decimal:
     """How much may still be invoiced against the statement."""
     return max(statement_total - invoiced, ZERO)
+
+
+@dataclass(frozen=True)
+class TaxBounds:
+    """The tax an invoice may carry against its statement: low..high (each net x a rate,
+    to the fen), give or take `tolerance`."""
+
+    low: Decimal
+    high: Decimal
+    low_rate: Decimal
+    high_rate: Decimal
+    tolerance: Decimal
+
+    @property
+    def single_rate(self) -> bool:
+        return self.low_rate == self.high_rate
+
+    def admits(self, tax: Decimal) -> bool:
+        return self.low - self.tolerance <= tax <= self.high + self.tolerance
+
+
+def invoice_tax_bounds(net: Decimal, line_rates: list[Decimal]) -> TaxBounds | None:
+    """P7.2.2: the tax an invoice of `net` (before tax) may carry, the statement's lines
+    taxed at `line_rates` (one per line): net x the rate to the fen when all lines share
+    it, else between net x the lowest and net x the highest rate; a fen per line either
+    way, as each line's tax is rounded on its own. None without lines."""
+    if not line_rates:
+        return None
+    low_rate, high_rate = min(map(Decimal, line_rates)), max(map(Decimal, line_rates))
+    return TaxBounds(low=fen(Decimal(net) * low_rate), high=fen(Decimal(net) * high_rate),
+                     low_rate=low_rate, high_rate=high_rate,
+                     tolerance=CENT * len(line_rates))
 
 
 def is_invoice_number(number: str) -> bool:

@@ -23,7 +23,7 @@ from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.services import OrderOf, lock_order
 
 from ..domain.advances import advance_room, advances_open, allocate, refund_due, refunds_open
-from ..domain.money import ZERO
+from ..domain.money import ZERO, money_text
 from ..models import AdvanceReceipt, AdvanceRefund, Instalment, Receipt, SettlementStatement
 from .common import (
     MAX_TEXT,
@@ -58,17 +58,13 @@ def live_advances_total(order_id: int) -> Decimal:
 
 
 def _validated(errors: Errors, order, **fields) -> dict:
-    values = money_received_values(errors, **fields)
-    day = values["received_on"]
-    if day and "received_on" not in errors.errors and day < order.order_date:
-        errors.add("received_on", _("The date cannot be before the order date "
-                                    "(%(date)s).") % {"date": order.order_date.isoformat()})
+    values = money_received_values(errors, order_date=order.order_date, **fields)
     if values["amount"] is not None and "amount" not in errors.errors:
         room = advance_room(order.total_gross, live_advances_total(order.pk))
         if values["amount"] > room:
             errors.add("amount", _("The advance payments would exceed the order total "
                                    "(%(total)s): at most %(room)s is still open.")
-                       % {"total": f"{order.total_gross:,.2f}", "room": f"{room:,.2f}"})
+                       % {"total": money_text(order.total_gross), "room": money_text(room)})
     return values
 
 
@@ -97,7 +93,7 @@ def advance_record(*, order_id: int, actor, received_on, amount, method, bank_re
         "received_on": advance.received_on.isoformat(),
         "bank_reference": advance.bank_reference})
     tell(_price_readers(order.salesperson), order, kind="settlement.advance", exclude=actor,
-         params={"amount": f"{advance.amount:,.2f}", "currency": order.currency},
+         params={"amount": money_text(advance.amount), "currency": order.currency},
          title=gettext_lazy("Order %(number)s: an advance payment of %(currency)s "
                             "%(amount)s was received"))
     return advance
@@ -216,7 +212,7 @@ def _refund_validated(errors: Errors, order, due: Decimal, **fields) -> dict:
     if values["amount"] is not None and "amount" not in errors.errors and \
             values["amount"] > due:
         errors.add("amount", _("At most %(due)s of the advance payments is still to be "
-                               "refunded.") % {"due": f"{due:,.2f}"})
+                               "refunded.") % {"due": money_text(due)})
     return values
 
 
@@ -247,7 +243,7 @@ def advance_refund_record(*, order_id: int, actor, refunded_on, amount, method,
         "bank_reference": refund.bank_reference, "still_to_refund": str(due - refund.amount)})
     tell(_price_readers(order.salesperson), order, kind="settlement.advance_refund",
          exclude=actor,
-         params={"amount": f"{refund.amount:,.2f}", "currency": order.currency},
+         params={"amount": money_text(refund.amount), "currency": order.currency},
          title=gettext_lazy("Order %(number)s: %(currency)s %(amount)s of the advance "
                             "payments was refunded to the customer"))
     return refund

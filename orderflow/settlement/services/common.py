@@ -111,13 +111,19 @@ def tell(recipients, order, *, kind: str, title, params: dict | None = None, bod
                url=f"/orders/{order.pk}/settlement/")
 
 
-def money_received_values(errors: Errors, *, received_on, amount, method, bank_reference,
-                          note) -> dict:
+def money_received_values(errors: Errors, *, order_date, received_on, amount, method,
+                          bank_reference, note) -> dict:
     """The fields of a receipt or an advance payment (P7.2.2), checked field by field:
-    a date not in the future, a positive amount, a known method."""
-    return money_moved_values(errors, date_field="received_on", day=received_on,
-                              amount=amount, method=method, bank_reference=bank_reference,
-                              note=note)
+    a date neither in the future nor before the order date, a positive amount, a known
+    method."""
+    values = money_moved_values(errors, date_field="received_on", day=received_on,
+                                amount=amount, method=method, bank_reference=bank_reference,
+                                note=note)
+    day = values["received_on"]
+    if day and "received_on" not in errors.errors and day < order_date:
+        errors.add("received_on", _("The date cannot be before the order date "
+                                    "(%(date)s).") % {"date": order_date.isoformat()})
+    return values
 
 
 def money_moved_values(errors: Errors, *, date_field: str, day, amount, method,

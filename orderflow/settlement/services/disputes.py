@@ -15,11 +15,13 @@ from orderflow.core.validation import Errors
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.services import OrderOf, lock_order
 
-from ..models import CHANNELS, Dispute, DisputeEntry, DisputeStatus
+from ..domain.money import money_text
+from ..models import CHANNELS, Dispute, DisputeEntry, DisputeStatus, StatementStatus
 from .common import (
     MAX_AMOUNT,
     MAX_TEXT,
     finance_members,
+    live_statement,
     require_in_settlement,
     require_sales,
     tell,
@@ -35,15 +37,18 @@ def dispute_open(*, order_id: int, actor, reason, disputed_amount) -> Dispute:
 
     Raises:
         NotFound, NotPermitted (not the Sales owner), TransitionNotAllowed (not in
-        settlement), ValidationFailed.
+        settlement), ValidationFailed (no reason; amount not positive or over the
+        audited statement's total, else over the order's).
     """
     order = lock_order(order_id, actor)
     require_sales(actor, order)
     require_in_settlement(order)
     errors = Errors()
     reason = errors.text("reason", reason, required=True, max_length=MAX_TEXT)
-    amount = errors.decimal("disputed_amount", disputed_amount, min_value=Decimal("0"),
+    amount = errors.decimal("disputed_amount", disputed_amount, positive=True,
                             max_value=MAX_AMOUNT)
+    if amount is not None and "disputed_amount" not in errors.errors:
+        _check_within_total(errors, order, amount)
     errors.raise_if_any()
     dispute = Dispute.objects.create(order=order, reason=reason, disputed_amount=amount,
                                      opened_by=actor, opened_at=clock.now())
@@ -52,6 +57,21 @@ def dispute_open(*, order_id: int, actor, reason, disputed_amount) -> Dispute:
     tell(finance_members(), order, kind="settlement.dispute", body=reason, exclude=actor,
          title=gettext_lazy("A dispute is open on order %(number)s"))
     return dispute
+
+
+def _check_within_total(errors: Errors, order, amount: Decimal) -> None:
+    """P7.2.3: at most what the customer owes in all: the audited statement's total, or
+    the order's before the audit."""
+    statement = live_statement(order)
+    if statement is not None and statement.status == StatementStatus.AUDITED:
+        if amount > statement.total_gross:
+            errors.add("disputed_amount", _("The disputed amount cannot exceed the "
+                                            "statement total (%(total)s).")
+                       % {"total": money_text(statement.total_gross)})
+    elif amount > order.total_gross:
+        errors.add("disputed_amount", _("The disputed amount cannot exceed the order total "
+                                        "(%(total)s).")
+                   % {"total": money_text(order.total_gross)})
 
 
 def _locked_active(dispute_id: int, actor):

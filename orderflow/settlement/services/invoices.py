@@ -13,7 +13,13 @@ from orderflow.core.validation import Errors
 from orderflow.orders.services import OrderOf, lock_order
 from orderflow.release.domain.money_words import amount_in_words
 
-from ..domain.money import invoice_room, is_invoice_number
+from ..domain.money import (
+    invoice_room,
+    invoice_tax_bounds,
+    is_invoice_number,
+    money_text,
+    percent_text,
+)
 from ..models import Invoice, InvoiceKind
 from .common import MAX_AMOUNT, MAX_TEXT, audited_statement, require_finance
 from .completion import invoiced_total, settle_if_complete
@@ -45,7 +51,8 @@ def invoice_issue(*, order_id: int, actor, kind, number, issued_on, net_amount,
     Raises:
         NotFound, NotPermitted (not Finance), TransitionNotAllowed (not audited or not in
         settlement), ValidationFailed (number taken or malformed, date in the future,
-        amounts, the invoices' total over the statement total).
+        amounts, the invoices' total over the statement total, the tax not the amount
+        before tax at the statement's tax rate(s)).
     """
     order = lock_order(order_id, actor)
     require_finance(actor)
@@ -61,11 +68,8 @@ def invoice_issue(*, order_id: int, actor, kind, number, issued_on, net_amount,
     if values["net_amount"] is not None and values["tax_amount"] is not None and \
             not {"net_amount", "tax_amount"} & set(errors.errors):
         total = values["net_amount"] + values["tax_amount"]
-        room = invoice_room(statement.total_gross, invoiced_total(statement))
-        if total > room:
-            errors.add("net_amount", _("The invoices would exceed the statement total: at "
-                                       "most %(room)s (with tax) can still be invoiced.")
-                       % {"room": room})
+        _check_against_statement(errors, statement, values["net_amount"],
+                                 values["tax_amount"])
     errors.raise_if_any()
     invoice = _create(order=order, statement=statement, total=total,
                       amount_in_words=amount_in_words(total), issued_by=actor,
@@ -75,6 +79,33 @@ def invoice_issue(*, order_id: int, actor, kind, number, issued_on, net_amount,
         "total": str(total), "issued_on": invoice.issued_on.isoformat()})
     settle_if_complete(order, statement, actor)
     return invoice
+
+
+def _check_against_statement(errors: Errors, statement, net: Decimal, tax: Decimal) -> None:
+    """P7.2.2: the invoices never exceed the statement in total, and the tax is the net
+    amount at the statement's tax rate(s)."""
+    room = invoice_room(statement.total_gross, invoiced_total(statement))
+    if net + tax > room:
+        errors.add("net_amount", _("The invoices would exceed the statement total: at "
+                                   "most %(room)s (with tax) can still be invoiced.")
+                   % {"room": money_text(room)})
+    # A line settling nothing is on no invoice: its rate does not count.
+    rates = [rate for rate, amount in statement.lines.values_list("tax_rate", "amount")
+             if amount != 0]
+    bounds = invoice_tax_bounds(net, rates)
+    if bounds is None or bounds.admits(tax):
+        return
+    if bounds.single_rate:
+        errors.add("tax_amount", _("The tax should be %(expected)s (the amount before tax "
+                                   "× %(rate)s).")
+                   % {"expected": money_text(bounds.low),
+                      "rate": percent_text(bounds.low_rate)})
+    else:
+        errors.add("tax_amount", _("The tax should be between %(low)s and %(high)s (the "
+                                   "amount before tax × %(low_rate)s to × %(high_rate)s).")
+                   % {"low": money_text(bounds.low), "high": money_text(bounds.high),
+                      "low_rate": percent_text(bounds.low_rate),
+                      "high_rate": percent_text(bounds.high_rate)})
 
 
 def _create(**fields) -> Invoice:

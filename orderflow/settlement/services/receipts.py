@@ -12,19 +12,19 @@ from orderflow.core.validation import Errors
 from orderflow.masterdata.models import Customer
 from orderflow.orders.services import OrderOf, lock_order
 
-from ..domain.money import amount_due
+from ..domain.money import amount_due, money_text
 from ..models import Instalment, Receipt
 from .common import audited_statement, money_received_values, require_finance
 from .completion import settle_if_complete
 
 
-def _validated(errors: Errors, instalment: Instalment, **fields) -> dict:
-    values = money_received_values(errors, **fields)
+def _validated(errors: Errors, order, instalment: Instalment, **fields) -> dict:
+    values = money_received_values(errors, order_date=order.order_date, **fields)
     due = amount_due(instalment.amount, instalment.paid_amount)
     if values["amount"] is not None and "amount" not in errors.errors and \
             values["amount"] > due:
         errors.add("amount", _("The receipt is larger than the amount due on this "
-                               "instalment (%(due)s).") % {"due": due})
+                               "instalment (%(due)s).") % {"due": money_text(due)})
     return values
 
 
@@ -35,7 +35,8 @@ def receipt_record(*, instalment_id: int, actor, received_on, amount, method,
 
     Raises:
         NotFound, NotPermitted (not Finance), TransitionNotAllowed (order not in
-        settlement), ValidationFailed (over the amount due, future date, not positive).
+        settlement), ValidationFailed (over the amount due, date in the future or before
+        the order date, not positive).
     """
     order = lock_order(OrderOf(Instalment.objects.filter(pk=instalment_id),
                                missing=_("Instalment not found.")), actor)
@@ -43,7 +44,7 @@ def receipt_record(*, instalment_id: int, actor, received_on, amount, method,
     statement = audited_statement(order)
     instalment = Instalment.objects.get(pk=instalment_id)
     errors = Errors()
-    values = _validated(errors, instalment, received_on=received_on, amount=amount,
+    values = _validated(errors, order, instalment, received_on=received_on, amount=amount,
                         method=method, bank_reference=bank_reference, note=note)
     errors.raise_if_any()
     receipt = Receipt.objects.create(instalment=instalment, order=order, recorded_by=actor,

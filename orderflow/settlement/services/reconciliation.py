@@ -10,6 +10,7 @@ from orderflow.core import clock
 from orderflow.core.errors import Conflict
 from orderflow.core.validation import Errors
 
+from ..domain.money import money_text
 from ..models import CHANNELS, PaymentMethod, Reconciliation, SettlementStatement, StatementStatus
 from .common import MAX_AMOUNT, MAX_TEXT, content_sha256, statement_content
 from .statements import locked_draft
@@ -35,7 +36,8 @@ def _validated(errors: Errors, statement, *, channel, contact_name, confirmed_on
             and amount != statement.total_gross:
         errors.add("confirmed_amount", _("The customer must confirm the statement total "
                                          "(%(total)s); correct the statement first if they "
-                                         "do not agree.") % {"total": statement.total_gross})
+                                         "do not agree.")
+                   % {"total": money_text(statement.total_gross)})
     return values
 
 

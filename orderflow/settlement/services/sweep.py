@@ -12,6 +12,7 @@ from orderflow.core import clock
 from orderflow.notifications.services import notify
 from orderflow.orders.domain.lifecycle import State
 
+from ..domain.money import money_text
 from ..models import Instalment
 from .common import finance_members
 
@@ -39,7 +40,7 @@ def _remind_one(pk: int, finance: list, today) -> bool:
         recipients = [p for p in (order.salesperson, *finance) if p and may_see_prices(p)]
         notify(recipients=recipients, kind="settlement.overdue", title=OVERDUE_TITLE,
                params={"number": order.number, "position": instalment.position,
-                       "amount": f"{instalment.amount - instalment.paid_amount:,.2f}",
+                       "amount": money_text(instalment.amount - instalment.paid_amount),
                        "due": instalment.due_date.isoformat()},
                url=f"/orders/{order.pk}/settlement/#instalment-{instalment.pk}")
         audit.record(None, "settlement.overdue_reminded", instalment, data={

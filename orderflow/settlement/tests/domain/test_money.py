@@ -9,8 +9,11 @@ from orderflow.settlement.domain.money import (
     fen,
     fully_settled,
     invoice_room,
+    invoice_tax_bounds,
     is_invoice_number,
     line_money,
+    money_text,
+    percent_text,
     quantity_problem,
     statement_totals,
 )
@@ -76,3 +79,64 @@ def test_amount_due_and_fully_settled():
     assert not fully_settled(statement_total=D("10"), invoiced=D("9.99"), collected=D("10"))
     assert not fully_settled(statement_total=D("10"), invoiced=D("10"), collected=D("9.99"))
     assert not fully_settled(statement_total=D("0"), invoiced=D("0"), collected=D("0"))
+
+
+# -- how messages print money -------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("643664.95", "643,664.95"), ("636134.63", "636,134.63"), ("0", "0.00"),
+    ("999.9", "999.90"), ("1000", "1,000.00"), ("1234.565", "1,234.57"),
+    ("99999999", "99,999,999.00"), ("-1234.5", "-1,234.50"), (D("4520.00"), "4,520.00")])
+def test_money_text_to_the_fen_with_thousands_separators(value, text):
+    assert money_text(value) == text
+
+
+@pytest.mark.parametrize(("rate", "text"), [
+    ("0.13", "13%"), ("0.1300", "13%"), ("0.09", "9%"), ("0.065", "6.5%"), ("0", "0%"),
+    ("0.1", "10%"), ("1", "100%")])
+def test_percent_text(rate, text):
+    assert percent_text(D(rate)) == text
+
+
+# -- an invoice's tax against the statement's rates (P7.2.2) -------------------------------
+
+def test_one_rate_the_tax_is_net_times_rate_give_or_take_a_fen_per_line():
+    bounds = invoice_tax_bounds(D("1000.00"), [D("0.13"), D("0.13")])
+    assert (bounds.low, bounds.high, bounds.tolerance, bounds.single_rate) == (
+        D("130.00"), D("130.00"), D("0.02"), True)
+    assert [bounds.admits(D(t)) for t in ("130.00", "129.98", "130.02")] == [True] * 3
+    assert [bounds.admits(D(t)) for t in ("129.97", "130.03", "500.00", "0")] == [False] * 4
+
+
+def test_one_rate_rounds_the_expected_tax_half_up_to_the_fen():
+    # 333.35 x 13% = 43.3355 -> 43.34
+    bounds = invoice_tax_bounds(D("333.35"), [D("0.13")])
+    assert (bounds.low, bounds.high, bounds.tolerance) == (D("43.34"), D("43.34"), D("0.01"))
+    assert bounds.admits(D("43.33")) and not bounds.admits(D("43.32"))
+
+
+def test_mixed_rates_the_tax_lies_between_the_lowest_and_highest_rate():
+    bounds = invoice_tax_bounds(D("1000.00"), [D("0.13"), D("0.09"), D("0.13")])
+    assert (bounds.low, bounds.high, bounds.low_rate, bounds.high_rate, bounds.tolerance,
+            bounds.single_rate) == (D("90.00"), D("130.00"), D("0.09"), D("0.13"),
+                                    D("0.03"), False)
+    assert [bounds.admits(D(t)) for t in ("90.00", "110.00", "130.00", "89.97",
+                                           "130.03")] == [True] * 5
+    assert [bounds.admits(D(t)) for t in ("89.96", "130.04")] == [False, False]
+
+
+def test_the_statement_tax_of_an_invoice_in_full_is_always_admitted():
+    # each line's tax rounded on its own: 3 x 0.04 at 13% is taxed 0.03, 13% of 0.12 is 0.02
+    lines = [line_money(D("1"), D("0.04"), D("0.13")) for _ in range(3)]
+    totals = statement_totals(lines)
+    assert invoice_tax_bounds(totals.net, [D("0.13")] * 3).admits(totals.tax)
+
+
+def test_zero_rate_admits_no_tax_beyond_the_rounding():
+    bounds = invoice_tax_bounds(D("500.00"), [D("0")])
+    assert bounds.admits(D("0.00")) and bounds.admits(D("0.01"))
+    assert not bounds.admits(D("0.02"))
+
+
+def test_no_lines_no_bounds():
+    assert invoice_tax_bounds(D("1000.00"), []) is None

@@ -51,7 +51,7 @@ def test_dispute_negotiation_legal_and_resolution(statement, executed, salespers
 
 def test_open_dispute_does_not_block_settlement(statement, executed, salesperson, finance):
     dispute_open(order_id=executed.pk, actor=salesperson, reason="付款延迟",
-                 disputed_amount="0")
+                 disputed_amount="3164.00")
     audited(statement, salesperson, finance["staff"])
     invoice_issue(order_id=executed.pk, actor=finance["staff"], kind="vat_special",
                   number="12345678", issued_on=clock.today(), net_amount="4000.00",

@@ -81,7 +81,9 @@ def test_invoice_over_the_statement_total(statement, executed, salesperson, fina
         order_id=executed.pk, actor=finance["staff"], kind="vat_special", number="12345679",
         issued_on=clock.today(), net_amount="1000.00", tax_amount="130.01"),
         errors=["net_amount"], order=executed)
-    assert "1130.00" in failure.errors["net_amount"][0]
+    assert failure.errors["net_amount"] == [
+        "The invoices would exceed the statement total: at most 1,130.00 (with tax) can "
+        "still be invoiced."]
 
 
 def test_invoice_bad_fields(statement, executed, salesperson, finance):
@@ -107,7 +109,8 @@ def test_receipt_larger_than_the_amount_due(statement, salesperson, finance):
     failure = _refused(lambda: receipt_record(
         instalment_id=first.pk, actor=finance["staff"], received_on=clock.today(),
         amount="356.01", method="cash"), errors=["amount"])
-    assert "356.00" in failure.errors["amount"][0]
+    assert failure.errors["amount"] == [
+        "The receipt is larger than the amount due on this instalment (356.00)."]
 
 
 def test_receipt_negative_future_bad_method(statement, salesperson, finance):
