@@ -3,7 +3,7 @@ download (P7.2.1), and the background exports with progress of the settlement re
 (P7.3.1) and the receivables, registered with orderflow.documents.exports."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from orderflow.core import clock
 from orderflow.core.errors import ValidationFailed
@@ -17,10 +17,10 @@ from ..models import PaymentMethod
 from ..permissions import may_see_settlement, sees_all_receivables
 from .receivables import open_instalments, records_queryset, with_due
 
-STATUS_LABELS = {InstalmentStatus.OPEN: gettext_lazy("Open"),
+STATUS_LABELS = {InstalmentStatus.OPEN: pgettext_lazy("instalment", "Open"),
                  InstalmentStatus.PARTIAL: gettext_lazy("Partly paid"),
                  InstalmentStatus.PAID: gettext_lazy("Paid"),
-                 InstalmentStatus.OVERDUE: gettext_lazy("Overdue")}
+                 InstalmentStatus.OVERDUE: pgettext_lazy("instalment", "Overdue")}
 
 
 def statement_xlsx(statement) -> bytes:
@@ -101,8 +101,9 @@ RECEIVABLES = register_export(ExportKind(
     kind="receivables", title=lambda: _("Receivables"), allowed=sees_all_receivables,
     clean=clean_receivable_filters,
     headers=lambda user, params: [
-        _("Customer code"), _("Customer"), _("Order"), _("Instalment"), _("Due date"),
-        _("Amount"), _("Paid"), _("Due"), _("Status")],
+        _("Customer code"), _("Customer"), _("Order"), _("Instalment"),
+        pgettext("instalment", "Due date"), _("Amount"), _("Paid"),
+        pgettext("instalment", "Due"), _("Status")],
     rows=_receivable_rows,
     count=lambda user, params: open_instalments(user, **params).count(),
     widths=[12, 30, 18, 10, 12, 14, 14, 14, 10]))

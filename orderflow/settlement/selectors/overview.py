@@ -64,6 +64,13 @@ class SettlementView:
         return bool(self.statement and self.statement.status == StatementStatus.AUDITED)
 
     @property
+    def awaiting_audit(self) -> bool:
+        """Drafted or in audit: the schedule, and with it the receivable, arises only at
+        Finance's audit (P7.2.2), so there is no outstanding amount to show yet."""
+        return bool(self.statement and self.statement.status in (StatementStatus.DRAFT,
+                                                                 StatementStatus.IN_AUDIT))
+
+    @property
     def in_settlement(self) -> bool:
         return self.order.status == State.IN_SETTLEMENT
 

@@ -5,21 +5,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from orderflow.core import clock
 from orderflow.core.errors import NotPermitted, ValidationFailed
+from orderflow.masterdata.models import Customer
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order
 from orderflow.orders.permissions import visibility_q
 
 from ..domain.money import ZERO
-from ..domain.schedule import InstalmentStatus, instalment_status
+from ..domain.schedule import instalment_status
 from ..models import Instalment, SettlementRecord
 from ..permissions import may_see_settlement, sees_all_receivables
 
 MAX_ROWS = 5000
+RECORDS_PAGE_ROWS = 200
+MAX_CUSTOMERS = 500
 
 
 @dataclass
@@ -61,7 +64,8 @@ def with_due(row, today):
 def receivables(user, *, customer_id: int | None = None,
                 overdue_only: bool = False) -> list[CustomerReceivable]:
     """Open instalments of orders in settlement, grouped per customer, most overdue first
-    (the page: at most MAX_ROWS instalments; the export streams them all).
+    (the page: at most MAX_ROWS instalments; the export streams them all). A customer's
+    outstanding and overdue amounts cover all its open instalments, whatever is listed.
 
     Raises:
         NotPermitted: not Finance, the Sales head, management or an admin.
@@ -73,11 +77,47 @@ def receivables(user, *, customer_id: int | None = None,
         with_due(row, today)
         group = groups.setdefault(row.order.customer_id,
                                   CustomerReceivable(row.order.customer))
-        group.outstanding += row.due
-        group.overdue += row.due if row.status == InstalmentStatus.OVERDUE else ZERO
         group.instalments.append(row)
+    sums = _customer_sums(user, list(groups), today)
+    for key, group in groups.items():
+        group.outstanding, group.overdue = sums.get(key, (ZERO, ZERO))
     return sorted(groups.values(), key=lambda g: (-g.overdue, -g.outstanding,
                                                   g.customer.code))
+
+
+def _customer_sums(user, customer_ids: list[int],
+                   today: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Outstanding and overdue (P7.2.3) per customer over every open instalment, in one
+    query: "overdue only" narrows the list, never the outstanding amount."""
+    if not customer_ids:
+        return {}
+    owed = F("amount") - F("paid_amount")
+    rows = (open_instalments(user).filter(order__customer_id__in=customer_ids).order_by()
+            .values("order__customer_id")
+            .annotate(outstanding=Sum(owed), overdue=Sum(owed, filter=Q(due_date__lt=today))))
+    return {row["order__customer_id"]: (row["outstanding"] or ZERO, row["overdue"] or ZERO)
+            for row in rows}
+
+
+def receivable_customers(user):
+    """The customers with open instalments: the receivables page's filter (bounded).
+
+    Raises:
+        NotPermitted: not Finance, the Sales head, management or an admin.
+    """
+    ids = open_instalments(user).order_by().values("order__customer_id")
+    return _customers(ids)
+
+
+def record_customers(user):
+    """The customers of the settlement records the user sees: the records page's filter
+    (bounded; none for who may not see prices, P9.2.2)."""
+    return _customers(records_queryset(user).order_by().values("customer_id"))
+
+
+def _customers(ids):
+    return list(Customer.objects.filter(pk__in=ids).order_by("code")
+                .only("pk", "code", "name")[:MAX_CUSTOMERS])
 
 
 def _date(errors: dict, name: str, value) -> dt.date | None:
@@ -124,7 +164,45 @@ def records_queryset(user, *, date_from=None, date_to=None, customer_id=None,
 
 
 def settlement_records(user, *, date_from=None, date_to=None, customer_id=None,
-                       limit: int = 200) -> list[SettlementRecord]:
+                       limit: int = RECORDS_PAGE_ROWS) -> list[SettlementRecord]:
     """The records list page and API (bounded); the export has them all."""
     qs = records_queryset(user, date_from=date_from, date_to=date_to, customer_id=customer_id)
     return list(qs[:max(1, min(int(limit), MAX_ROWS))])
+
+
+@dataclass
+class RecordsPage:
+    """The newest records (each with `.order_visible`), and the count and amount of every
+    record that matches the filters."""
+    rows: list
+    count: int = 0
+    total: Decimal = ZERO
+
+    @property
+    def capped(self) -> bool:
+        return self.count > len(self.rows)
+
+
+def records_page(user, *, date_from=None, date_to=None, customer_id=None) -> RecordsPage:
+    """The records page: its rows, and the totals over all matching records (one aggregate
+    query); a fixed number of queries whatever the number of rows.
+
+    Raises:
+        ValidationFailed: a date that is not YYYY-MM-DD.
+    """
+    qs = records_queryset(user, date_from=date_from, date_to=date_to, customer_id=customer_id)
+    rows = list(qs[:RECORDS_PAGE_ROWS])
+    if not rows:
+        return RecordsPage(rows=rows)
+    sums = qs.order_by().aggregate(count=Count("pk"), total=Sum("amount"))
+    _mark_visible_orders(user, rows)
+    return RecordsPage(rows=rows, count=sums["count"], total=sums["total"] or ZERO)
+
+
+def _mark_visible_orders(user, rows: list) -> None:
+    """Finance keeps the records of archived orders (P7.3.2) but no longer sees those
+    orders (P9.2.1): only the orders the user sees get a link (one query)."""
+    visible = set(Order.objects.filter(visibility_q(user), pk__in={r.order_id for r in rows})
+                  .values_list("pk", flat=True))
+    for row in rows:
+        row.order_visible = row.order_id in visible

@@ -93,7 +93,7 @@ def test_customer_list_pages_with_bounded_queries(client, salesperson,
     for i in range(30):
         CustomerFactory(code=f"C{i:03d}", owner=owners[i % 2])
     browser(client, salesperson)
-    with django_assert_max_num_queries(11):  # 11: the nav asks for the roles
+    with django_assert_max_num_queries(12):  # the nav asks for the roles and prices (P9.2.2)
         first = client.get("/customers/").content.decode()
     second = client.get("/customers/?page=2").content.decode()
     assert (first.count("data-customer="), second.count("data-customer=")) == (25, 5)

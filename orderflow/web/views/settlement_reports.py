@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET
 
 from orderflow.core.errors import ValidationFailed
 from orderflow.core.validation import as_id
-from orderflow.masterdata.models import Customer
 from orderflow.settlement import selectors
 
 from ..errors import service_errors
@@ -16,11 +15,6 @@ from ..errors import service_errors
 
 def _customer_id(request) -> int | None:
     return as_id(request.GET.get("customer"))
-
-
-def _customers():
-    return Customer.objects.filter(settlement_records__isnull=False).distinct() \
-        .order_by("code").only("pk", "code", "name")[:500]
 
 
 @login_required
@@ -31,8 +25,8 @@ def receivables_page(request):
     with service_errors(request):
         groups = selectors.receivables(request.user, customer_id=_customer_id(request),
                                        overdue_only=overdue)
-    customers = Customer.objects.filter(pk__in=[g.customer.pk for g in groups]) \
-        .order_by("code").only("pk", "code", "name")
+        # every customer with receivables, so that the filter can switch customers
+        customers = selectors.receivable_customers(request.user)
     return render(request, "settlement/receivables.html", {
         "groups": groups, "overdue": overdue, "customers": customers,
         "customer": _customer_id(request),
@@ -43,19 +37,20 @@ def receivables_page(request):
 @login_required
 @require_GET
 def records_page(request):
-    """Settlement records of the orders the user sees, by period and customer."""
-    errors, records = {}, []
+    """Settlement records of the orders the user sees, by period and customer: the newest
+    rows, and the count and amount of all that match (P7.3.1, P7.3.2)."""
+    errors, page = {}, selectors.RecordsPage(rows=[])
     try:
-        records = selectors.settlement_records(
+        page = selectors.records_page(
             request.user, date_from=request.GET.get("date_from") or None,
             date_to=request.GET.get("date_to") or None, customer_id=_customer_id(request))
     except ValidationFailed as exc:
         errors = exc.errors
     return render(request, "settlement/records.html", {
-        "records": records, "errors": errors, "customers": _customers(),
+        "report": page, "records": page.rows, "errors": errors,
+        "customers": selectors.record_customers(request.user),
         "customer": _customer_id(request), "date_from": request.GET.get("date_from", ""),
-        "date_to": request.GET.get("date_to", ""),
-        "total": sum(r.amount for r in records)}, status=422 if errors else 200)
+        "date_to": request.GET.get("date_to", "")}, status=422 if errors else 200)
 
 
 urlpatterns = [
