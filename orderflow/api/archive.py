@@ -97,9 +97,11 @@ class IndexIn(Schema):
 
 @router.get("/archive/dossiers", response={200: DossierPage, **ERRORS},
             summary="The archive index",
-            description="Dossiers newest first, filtered by order or dossier number (`q`), "
-            "customer (id) or customer name, period (year/month or archived date range), "
-            "order type, product line, customer industry, product and amount range "
+            description="Dossiers newest first, filtered by order or dossier number (`q`: "
+            "the whole number, its beginning, or at least its last 4 digits), "
+            "customer (id) or customer name, period (year/month or archived date range; "
+            "422 on `date_to` when it is before `date_from`), "
+            "order type, product line, customer industry (any part), product and amount range "
             "(P9.1.2, P9.2). Sales, Archive and "
             "management only (403: file a query request); amounts are null for who may not "
             "see prices (P9.2.2), and filtering by amount is then 422.")

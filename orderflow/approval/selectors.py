@@ -19,6 +19,7 @@ from orderflow.orders.permissions import visibility_q
 
 from .domain.acting import TaskFacts
 from .domain.conditions import CONDITION_FIELDS, OPERATORS, OPERATORS_BY_KIND
+from .domain.subjects import SUBJECTS, subject_url
 from .models import (
     ApprovalChain,
     ApprovalRequest,
@@ -101,6 +102,24 @@ def approval_inbox(user, *, limit: int = 50) -> list[ApprovalTask]:
             task.acting_for = task.assignee if task.assignee_id != user.pk else None
             inbox.append(task)
     return inbox
+
+
+def describe_subjects(tasks: list[ApprovalTask]) -> list[ApprovalTask]:
+    """Set on each task (request and order loaded) `subject_url`, where its approver reads
+    the subject, and `subject_amount`, (amount, currency) of what is decided or None; at
+    most one query per subject kind, whatever the number of tasks."""
+    by_kind: dict[str, list[ApprovalTask]] = {}
+    for task in tasks:
+        by_kind.setdefault(task.request.subject_kind, []).append(task)
+    for kind, group in by_kind.items():
+        subject = SUBJECTS.get(kind)
+        amounts = (subject.amounts([(t.order, t.request.subject_id) for t in group])
+                   if subject is not None and subject.amounts is not None else {})
+        for task in group:
+            sid = task.request.subject_id
+            task.subject_url = subject_url(kind, task.order, sid)
+            task.subject_amount = amounts.get(sid)
+    return tasks
 
 
 def requests_for(user, order, *, subject_kind: str = "order") -> list[ApprovalRequest]:

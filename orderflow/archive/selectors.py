@@ -2,8 +2,10 @@
 as the user may see them, the user's query requests, the access log."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -13,7 +15,9 @@ from orderflow.core import clock
 from orderflow.core.errors import NotFound, NotPermitted
 from orderflow.core.pagination import Page, paginate
 from orderflow.core.validation import Errors, search_term
-from orderflow.orders.models import OrderType
+from orderflow.masterdata.models import Customer
+from orderflow.orders.models import Order, OrderType
+from orderflow.orders.permissions import visibility_q
 
 from .models import AccessLog, Dossier, DossierProduct, QueryRequest, QueryStatus
 from .permissions import (
@@ -25,6 +29,21 @@ from .permissions import (
 )
 
 PRODUCT_KINDS = ("product", "service")
+# Digits only, at least four: the end of an order number ("000066"); shorter tails match
+# too much to be worth a search of every order number.
+ORDER_NUMBER_TAIL = re.compile(r"[0-9]{4,}")
+SUFFIX_MATCH_LIMIT = 500
+# The customer industries of the dossiers are a short list (read whole for a search):
+# each next one is the least above the last, one probe of the industry index.
+MAX_INDUSTRIES = 1000
+INDUSTRIES_SQL = """
+    WITH RECURSIVE seen(industry, n) AS (
+        SELECT MIN(customer_industry), 1 FROM {table}
+        UNION ALL
+        SELECT (SELECT MIN(customer_industry) FROM {table}
+                WHERE customer_industry > seen.industry), n + 1
+        FROM seen WHERE seen.industry IS NOT NULL AND n <= %s)
+    SELECT industry FROM seen WHERE industry IS NOT NULL"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,8 @@ def index_filters(raw: dict, user) -> IndexFilters:
     }
     if values["month"] and values["month"] > 12:
         errors.add("month", _("Must be at most %(v)s.") % {"v": 12})
+    if values["date_from"] and values["date_to"] and values["date_from"] > values["date_to"]:
+        errors.add("date_to", _("The end is before the start."))
     if (raw.get("amount_min") or raw.get("amount_max")) and not may_see_prices(user):
         errors.add("amount_min", _("You may not search by amount."))  # P9.2.2
     errors.raise_if_any()
@@ -80,21 +101,51 @@ def _filter_q(f: IndexFilters) -> Q:
     q = Q()
     pairs = [("customer_id", f.customer), ("year", f.year), ("month", f.month),
              ("order_type", f.order_type), ("product_kind", f.product_kind),
-             ("customer_industry", f.industry), ("archived_at__date__gte", f.date_from),
+             ("archived_at__date__gte", f.date_from),
              ("archived_at__date__lte", f.date_to), ("amount__gte", f.amount_min),
              ("amount__lte", f.amount_max)]
     for lookup, value in pairs:
         if value not in (None, ""):
             q &= Q(**{lookup: value})
+    if f.industry:
+        q &= _industry_q(f.industry)
     if f.product:
         q &= Q(pk__in=DossierProduct.objects.filter(product_id=f.product)
                .values("dossier_id"))
     if f.customer_name:
         q &= Q(customer__name__icontains=f.customer_name)
     if f.q:
-        q &= Q(order_number=f.q) | Q(number=f.q) | Q(order_number__startswith=f.q) \
+        match = Q(order_number=f.q) | Q(number=f.q) | Q(order_number__startswith=f.q) \
             | Q(number__startswith=f.q)
+        if ORDER_NUMBER_TAIL.fullmatch(f.q):
+            match |= Q(order_id__in=_orders_ending_with(f.q))
+        q &= match
     return q
+
+
+def _industry_q(term: str) -> Q:
+    """Dossiers whose customer industry contains the term ("包装" finds "包装印刷").
+
+    The industries are few and the dossiers many: the distinct industries are read from
+    the industry index (one probe each, bounded) and matched here, so that the dossiers
+    are found through that index too; a LIKE '%term%' on the dossiers scans them all."""
+    table = connection.ops.quote_name(Dossier._meta.db_table)  # the model's, not input
+    with connection.cursor() as cursor:
+        cursor.execute(INDUSTRIES_SQL.format(table=table), [MAX_INDUSTRIES])
+        industries = [row[0] for row in cursor.fetchall()]
+    if len(industries) > MAX_INDUSTRIES:   # more than expected: let the database look
+        return Q(customer_industry__icontains=term)
+    wanted = term.casefold()
+    return Q(customer_industry__in=[i for i in industries if wanted in i.casefold()])
+
+
+def _orders_ending_with(digits: str) -> list[int]:
+    """Ids of the orders whose number ends with the digits ("000066" of SO-2026-000066),
+    resolved first (bounded) through the order numbers' trigram index, so that every
+    branch of the search stays an index scan; a suffix LIKE on the dossiers would scan
+    them all."""
+    return list(Order.objects.filter(number__iendswith=digits).order_by()
+                .values_list("pk", flat=True)[:SUFFIX_MATCH_LIMIT])
 
 
 def index_queryset(user, filters: IndexFilters):
@@ -119,6 +170,19 @@ def dossier_index(user, filters: IndexFilters, page=1, size=None) -> Page:
     for dossier in result.items:
         dossier.shown_amount = dossier.amount if prices else None
     return result
+
+
+def customer_name(customer_id: int | None) -> str:
+    """The name of the customer the index is narrowed to ("" for none or an unknown id)."""
+    if customer_id is None:
+        return ""
+    return Customer.objects.filter(pk=customer_id).values_list("name", flat=True).first() or ""
+
+
+def may_open_order(user, dossier: Dossier) -> bool:
+    """Whether the user may open the archived order's own page: a query grant opens the
+    dossier only (P9.2.1)."""
+    return Order.objects.filter(visibility_q(user), pk=dossier.order_id).exists()
 
 
 def documents_for(user, dossier: Dossier) -> list:

@@ -145,3 +145,9 @@ def test_settings_for_admins_only(salesperson):
     assert bad.status_code == 422
     ok = api.put("/api/config/archive", {"price_departments": ["sales"], "max_grant_days": 7})
     assert ok.json() == {"price_departments": ["sales"], "max_grant_days": 7}
+
+
+def test_a_period_ending_before_it_starts_is_422_on_the_end(sales_head):
+    bad = Api(sales_head).get("/api/archive/dossiers", date_from="2026-05-02",
+                              date_to="2026-05-01")
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"date_to"}

@@ -29,7 +29,7 @@ from ..permissions import (
     task_is_open,
     task_refusal,
 )
-from .engine import activate_stage, complete_stage, subject_for, tell
+from .engine import activate_stage, complete_stage, request_url, subject_for, tell
 
 MAX_TEXT = 2000
 
@@ -230,6 +230,7 @@ def task_return(*, task_id: int, actor, to_position: int, reason: str) -> Approv
                  data=_event_data(task, reason=reason, to_step=target.position,
                                   to_step_name=target.name))
     tell([order.salesperson], order, kind="approval.returned", body=reason, exclude=actor,
+         url=request_url(request, order),
          title=gettext_lazy("Order %(number)s was returned to approval step “%(step)s”"),
          params={"step": target.name})
     return task

@@ -13,6 +13,7 @@ from orderflow.core import clock
 from orderflow.notifications.services import notify
 from orderflow.workcal.services import SweepPeople, local_time, sweep_timed_work
 
+from ..domain.subjects import subject_url
 from ..models import ApprovalStage, ApprovalTask, RequestStatus, StageStatus, TaskStatus
 
 REMINDER = _("Approval of order %(number)s: step “%(step)s” is due at %(due)s.")
@@ -30,11 +31,12 @@ def _assignees(stage) -> list:
 
 
 def _send(stage, recipients, kind: str, title) -> list[int]:
-    order = stage.request.order
+    request = stage.request
+    order = request.order
     recipients = [r for r in recipients if r is not None]
     notify(recipients=recipients, kind=kind, title=title,
            params={"number": order.number, "step": stage.name, "due": local_time(stage.due_at)},
-           url=f"/orders/{order.pk}/")
+           url=subject_url(request.subject_kind, order, request.subject_id))
     return sorted({r.pk for r in recipients if r.is_active})
 
 

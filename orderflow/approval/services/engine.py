@@ -23,7 +23,7 @@ from orderflow.workcal.services import deadlines_for
 from ..domain.acting import TaskFacts, earlier_actors
 from ..domain.conditions import InvalidCondition, describe, first_unmet
 from ..domain.stages import pick_assignees, stage_timing
-from ..domain.subjects import SubjectKind, subject_kind
+from ..domain.subjects import SubjectKind, subject_kind, subject_url
 from ..models import (
     ApprovalChain,
     ApprovalRequest,
@@ -54,15 +54,22 @@ def order_url(order) -> str:
     return f"/orders/{order.pk}/"
 
 
+def request_url(request: ApprovalRequest, order) -> str:
+    """Where the round's approvers read its subject (an archive query's requests page, a
+    statement's settlement page): not every approver may open the order's page."""
+    return subject_url(request.subject_kind, order, request.subject_id)
+
+
 def tell(recipients, order, *, kind: str, title, params: dict | None = None, body="",
-         exclude=None) -> None:
-    """Notify people about an order's approval, each in their own language."""
+         exclude=None, url: str | None = None) -> None:
+    """Notify people about an order's approval, each in their own language; the link is
+    `url`, else the order's page."""
     skip = getattr(exclude, "pk", None)
     people = [u for u in recipients if u is not None and u.pk != skip]
     if people:
         notify(recipients=people, kind=kind, title=title,
                params={"number": order.number, **(params or {})}, body=body,
-               url=order_url(order))
+               url=url or order_url(order))
 
 
 def describe_spec(spec: dict) -> str:
@@ -162,9 +169,10 @@ def new_tasks(plan: Plan, request: ApprovalRequest, now) -> list[ApprovalTask]:
                          assignee=user, created_at=now) for user in plan.approvers]
 
 
-def announce_tasks(plan: Plan, order) -> None:
+def announce_tasks(plan: Plan, order, request: ApprovalRequest) -> None:
     """Tell the approvers, and their deputies of today (the items follow a delegation)."""
-    tell(plan.approvers, order, kind="approval.task",
+    url = request_url(request, order)
+    tell(plan.approvers, order, kind="approval.task", url=url,
          title=gettext_lazy("Order %(number)s waits for your approval: %(step)s"),
          params={"step": plan.stage.name})
     today = clock.today()
@@ -172,7 +180,7 @@ def announce_tasks(plan: Plan, order) -> None:
         principal__in=plan.approvers, starts_on__lte=today, ends_on__gte=today,
         revoked_at__isnull=True).select_related("deputy", "principal").order_by("id"))
     for delegation in delegations:
-        tell([delegation.deputy], order, kind="approval.task",
+        tell([delegation.deputy], order, kind="approval.task", url=url,
              title=gettext_lazy("Order %(number)s waits for approval by %(name)s, for whom you "
                          "are deputy: %(step)s"),
              params={"step": plan.stage.name, "name": delegation.principal.display_name})
@@ -189,7 +197,7 @@ def activate_stage(stage: ApprovalStage, request: ApprovalRequest, order, *,
     ApprovalTask.objects.bulk_create(new_tasks(plan, request, now))
     request.current_position = stage.position
     request.save(update_fields=["current_position"])
-    announce_tasks(plan, order)
+    announce_tasks(plan, order, request)
     return plan
 
 
@@ -245,7 +253,7 @@ def approval_start(*, order, actor, subject_kind: str = "order",
         "stages": [{"position": s.position, "name": s.name, "status": s.status,
                     "skip_reason": s.skip_reason} for s in stages]})
     if plans:
-        announce_tasks(plans[0], order)
+        announce_tasks(plans[0], order, request)
     else:
         finish_approved(request, order, actor=actor, on_behalf_of=None, now=now)
     return request
@@ -270,7 +278,8 @@ def complete_stage(stage: ApprovalStage, request: ApprovalRequest, order, *, act
         status=TaskStatus.CLOSED)
     if stage.cc_user_ids:
         tell(User.objects.filter(pk__in=stage.cc_user_ids, is_active=True), order,
-             kind="approval.cc", title=gettext_lazy("Order %(number)s: step “%(step)s” approved"),
+             kind="approval.cc", url=request_url(request, order),
+             title=gettext_lazy("Order %(number)s: step “%(step)s” approved"),
              params={"step": stage.name})
     following = (ApprovalStage.objects.filter(request=request, status=StageStatus.WAITING,
                                               position__gt=stage.position)

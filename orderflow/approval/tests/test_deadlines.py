@@ -216,3 +216,17 @@ def test_two_workers_sweeping_at_once_send_each_step_once(salesperson, customer,
     assert {key: sum(r[key] for r in results) for key in NOTHING} == counts(5, 5, 5)
     assert recipients() == ["fin1"] * 5 + ["finhead"] * 5 + ["leader"] * 5
     assert AuditEvent.objects.filter(action__startswith="approval.").count() == 10
+
+
+def test_reminders_lead_to_where_the_subject_is_decided(request_, people):
+    # given: the step of an archive query's round (its decider may not open the order)
+    golden_week()
+    ApprovalRequest.objects.filter(pk=request_.pk).update(subject_kind="archive_query",
+                                                          subject_id=42)
+    request_.refresh_from_db()
+    activate_stage(request_, [people["fin"]])
+    # when: the reminder goes out
+    assert sweep_at(at(10, 8, 14)) == counts(reminded=1)
+    # then: it links to the query on the requests page, not to the archived order
+    assert Notification.objects.get(recipient=people["fin"]).url == \
+        "/archive/requests/#query-42"

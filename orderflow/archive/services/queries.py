@@ -111,11 +111,18 @@ def _owners(_order: Order, subject_id: int) -> frozenset[int]:
     return frozenset({_query(subject_id).requester_id})
 
 
+def _url(_order: Order, subject_id: int) -> str:
+    """The decider's list of requests waiting for them, at this one: the archived order's
+    own page is not theirs to open."""
+    return f"/archive/requests/#query-{subject_id}"
+
+
+# No amount: the decider reads the purpose, not the order's value (amounts=None).
 register_subject(SubjectKind(
     kind=QUERY_SUBJECT, facts=_facts, owner_ids=_owners,
     content_hash=_content_hash, check_in_approval=_check_pending, on_approved=_approved,
     on_rejected=_rejected, on_voided=_voided,
-    owner_department=lambda o, sid: _query(sid).requester.dept_code))
+    owner_department=lambda o, sid: _query(sid).requester.dept_code, url=_url))
 
 
 def _validated(actor, order_number, purpose, wanted_until) -> tuple[Dossier, str, dt.date]:

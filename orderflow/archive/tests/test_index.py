@@ -118,3 +118,31 @@ def test_index_query_count(people, three, django_assert_max_num_queries):
     head = people["sales_head"]
     with django_assert_max_num_queries(4):
         dossier_index(head, index_filters({"customer": three[0].customer_id}, head))
+
+
+def test_the_end_of_an_order_number_finds_its_dossier(people, three):
+    second = three[1]
+    head = people["sales_head"]
+    tail = second.order_number.rsplit("-", 1)[1]            # "000066" of SO-2026-000066
+    assert numbers(head, q=tail) == [second.number]
+    assert numbers(head, q=tail[-4:]) == [second.number]
+    # fewer than four digits, or not only digits: the whole number or its beginning only
+    assert numbers(head, q=tail[-3:]) == []
+    assert numbers(head, q=f"-{tail}") == []
+    assert numbers(head, q=second.order_number[:-2]) != []
+
+
+def test_part_of_the_customer_industry_finds_it(people, three):
+    second = three[1]
+    head = people["sales_head"]
+    assert numbers(head, industry="汽车") == [second.number]          # 汽车零部件
+    assert numbers(head, industry="零部件") == [second.number]
+
+
+def test_a_period_ending_before_it_starts_is_a_field_error(people):
+    with pytest.raises(ValidationFailed) as exc:
+        index_filters({"date_from": "2026-05-02", "date_to": "2026-05-01"},
+                      people["sales_head"])
+    assert exc.value.errors == {"date_to": ["The end is before the start."]}
+    assert index_filters({"date_from": "2026-05-01", "date_to": "2026-05-01"},
+                         people["sales_head"]).date_to == dt.date(2026, 5, 1)

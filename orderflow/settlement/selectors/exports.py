@@ -103,7 +103,7 @@ RECEIVABLES = register_export(ExportKind(
     headers=lambda user, params: [
         _("Customer code"), _("Customer"), _("Order"), _("Instalment"),
         pgettext("instalment", "Due date"), _("Amount"), _("Paid"),
-        pgettext("instalment", "Due"), _("Status")],
+        pgettext("money owed", "Outstanding"), _("Status")],
     rows=_receivable_rows,
     count=lambda user, params: open_instalments(user, **params).count(),
     widths=[12, 30, 18, 10, 12, 14, 14, 14, 10]))

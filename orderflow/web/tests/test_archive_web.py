@@ -2,6 +2,8 @@
 page, downloads, the index with export, my archive requests, decisions, settings."""
 
 import datetime as dt
+import html
+import re
 
 import pytest
 import time_machine
@@ -83,7 +85,7 @@ def test_index_filters_export_and_query_count(sales_head, salesperson, customer,
     body = page.content.decode()
     assert body.count("data-dossier=") == 1 and first.dossier.number in body
     bad = client.get("/archive/", {"month": "13"})
-    assert 'data-testid="filter-errors"' in bad.content.decode()
+    assert bad.status_code == 422 and 'data-error-for="month"' in bad.content.decode()
     assert b'name="kind" value="archive_index"' in page.content   # background export
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/archive/", {"customer": customer.pk}).status_code == 200
@@ -169,3 +171,66 @@ def test_the_head_s_inbox_holds_the_query(salesperson, customer, products, produ
     head.post(f"/approvals/tasks/{task.pk}/approve/", {"comment": "同意"})
     assert QueryRequest.objects.get().status == "approved"
     assert head.get(f"/orders/{order.pk}/").status_code == 404  # decided: hidden again
+
+
+def test_the_dossier_links_the_order_only_for_who_may_open_it(
+        salesperson, customer, products, production, production_head):
+    # given: an archived order; Production's query of it approved
+    order = archived_order(salesperson, customer, products)
+    requester = as_user(production)
+    requester.post("/archive/requests/", {"order_number": order.number, "purpose": "查询工艺",
+                                          "wanted_until": dt.date.today().isoformat()})
+    as_user(production_head).post(
+        f"/archive/requests/{QueryRequest.objects.get().pk}/approve/")
+    # when: the requester opens the dossier: the order number is text (its page is a 404)
+    body = requester.get(f"/archive/orders/{order.pk}/").content.decode()
+    assert f'<span class="small ms-2" data-testid="dossier-order">{order.number}</span>' in body
+    assert f'href="/orders/{order.pk}/"' not in body
+    # and the owner, who sees the order, gets the link and the amount as the index shows it
+    body = as_user(salesperson).get(f"/archive/orders/{order.pk}/").content.decode()
+    assert f'href="/orders/{order.pk}/" data-testid="dossier-order">{order.number}</a>' in body
+    amount = f"¥{order.dossier.amount:,.2f}"
+    assert f'data-testid="dossier-amount">{amount}</dd>' in body
+    index = as_user(salesperson).get("/archive/").content.decode()
+    assert f">{amount}</td>" in index
+
+
+def test_the_chosen_customer_is_shown_and_the_other_filters_stay(
+        sales_head, salesperson, customer, products):
+    first = archived_order(salesperson, customer, products)
+    year = first.dossier.year
+    client = as_user(sales_head)
+    # given: the index searched by year and part of the customer's name
+    body = client.get("/archive/", {"year": year, "customer_name": customer.name[:2]}) \
+        .content.decode()
+    # when: the customer's name in a row is clicked
+    link = html.unescape(re.search(r'<a href="([^"]*)" data-customer-link>', body)[1])
+    assert link == f"?year={year}&customer={customer.pk}"
+    body = client.get(f"/archive/{link}").content.decode()
+    # then: the customer is shown by name, with a way back that keeps the year
+    chosen = re.search(r'data-testid="chosen-customer">(.*?)</div>', body, re.S)[1]
+    assert f'value="{customer.pk}"' in chosen
+    assert f'value="{customer.name}" title="{customer.name}" readonly' in chosen
+    clear = re.search(r'<a class="btn btn-icon" href="([^"]*)"', chosen)[1]
+    assert html.unescape(clear) == f"?year={year}"
+    assert f'name="year" value="{year}"' in body and body.count("data-dossier=") == 1
+
+
+def test_the_index_labels_its_fields_and_resets(sales_head):
+    body = as_user(sales_head).get("/archive/").content.decode()
+    assert '<label class="form-label" for="archive-date-from">Archived from</label>' in body
+    assert '<label class="form-label" for="archive-date-to">Archived until</label>' in body
+    assert '<a class="btn" href="/archive/" data-testid="reset-filters">Reset</a>' in body
+
+
+def test_filter_errors_are_shown_at_their_fields_with_422(sales_head, salesperson, customer,
+                                                          products):
+    archived_order(salesperson, customer, products)
+    bad = as_user(sales_head).get("/archive/", {
+        "year": "x", "month": "13", "date_from": "2026-05-02", "date_to": "2026-05-01"})
+    body = bad.content.decode()
+    assert bad.status_code == 422
+    errors = dict(re.findall(r'data-error-for="(\w+)">(.*?)</div>', body))
+    assert set(errors) == {"year", "month", "date_to"}
+    assert errors["date_to"] == "The end is before the start."
+    assert 'class="form-control is-invalid" id="archive-date-to"' in body

@@ -57,7 +57,8 @@ def dossier_page(request, order_id: int):
     except NotPermitted:
         pass
     return render(request, "archive/dossier.html",
-                  {**_dossier_context(request.user, dossier), "access_log": log})
+                  {**_dossier_context(request.user, dossier), "access_log": log,
+                   "order_link": selectors.may_open_order(request.user, dossier)})
 
 
 @login_required
@@ -80,15 +81,16 @@ def index_page(request):
     """The archive index with filters (P9.1.2, P9.2); others are sent to their requests."""
     if not may_search_archive(request.user):
         return redirect("web:archive_requests")
-    raw, errors, result = _raw_filters(request), FormErrors(), None
+    raw, errors, result, customer = _raw_filters(request), FormErrors(), None, ""
     with service_errors(request, errors):
         filters = selectors.index_filters(raw, request.user)
         result = selectors.dossier_index(request.user, filters, request.GET.get("page"))
+        customer = selectors.customer_name(filters.customer)
     return render(request, "archive/index.html", {
         "page": result, "filters": raw, "errors": errors, "prices": may_see_prices(request.user),
-        "order_types": OrderType.choices,
+        "customer": customer or raw["customer"], "order_types": OrderType.choices,
         "products": Product.objects.filter(is_active=True).order_by("code")
-        .values_list("pk", "code", "name")[:500]})
+        .values_list("pk", "code", "name")[:500]}, status=422 if errors else 200)
 
 
 def _requests_page(request, form=None, errors=None, status=200):

@@ -7,13 +7,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from orderflow.accounts.labels import DEPT_LABELS
-from orderflow.approval.selectors import approval_inbox, signoffs_waiting
+from orderflow.approval.selectors import approval_inbox, describe_subjects, signoffs_waiting
 from orderflow.core import clock
 from orderflow.review.selectors import panels_to_conclude, review_inbox
 from orderflow.workcal.domain.hours import hours_of, working_time_between
@@ -41,6 +41,9 @@ class Row:
     hours_left: Decimal | None = None
     hours_abs: Decimal | None = None
     urgency: str = ""              # overdue | soon | ""
+    url: str = ""                  # where what is asked is read (and done)
+    amount: Any = None             # what is decided on (None: no amount)
+    currency: str = ""
 
     @property
     def key(self) -> str:
@@ -79,40 +82,52 @@ def annotate_time_left(items, *, now=None) -> list:
     return items
 
 
+def about_order(order) -> dict:
+    """Row fields of what is asked about the order itself: its page and its total."""
+    return {"url": reverse("web:order_detail", args=[order.pk]), "amount": order.total_gross,
+            "currency": order.currency}
+
+
 def opinion_row(opinion) -> Row:
     dept = DEPT_LABELS.get(opinion.department.code, opinion.department.name)
     return Row("opinion", opinion.pk, opinion.review.order,
                _("Review opinion: %(department)s") % {"department": dept}, opinion,
                acting_for=getattr(opinion, "acting_for", None),
-               due_at=opinion.due_at, remind_at=opinion.remind_at)
+               due_at=opinion.due_at, remind_at=opinion.remind_at,
+               **about_order(opinion.review.order))
 
 
 def panel_row(review) -> Row:
     return Row("panel", review.pk, review.order,
                _("Conclude the review panel (round %(round)s)") % {"round": review.round},
-               review)
-
-
+               review, **about_order(review.order))
 
 
 def task_row(task) -> Row:
+    """The row of an approval task: its subject's page and amount (a statement's total, no
+    amount for an archive query), from describe_subjects (called here for a lone task)."""
     asked = _("Approve: %(step)s") % {"step": task.stage.name}
     kind = task.request.subject_kind
     if kind != "order":
         asked = f"{SUBJECT_LABELS.get(kind, kind)} · {asked}"
+    if not hasattr(task, "subject_url"):
+        describe_subjects([task])
+    amount, currency = task.subject_amount or (None, "")
     return Row("task", task.pk, task.order, asked, task,
                acting_for=getattr(task, "acting_for", None),
-               due_at=task.stage.due_at, remind_at=task.stage.remind_at)
+               due_at=task.stage.due_at, remind_at=task.stage.remind_at,
+               url=task.subject_url, amount=amount, currency=currency)
 
 
 def signoff_row(order) -> Row:
     return Row("signoff", order.pk, order, _("Sign off the approved order"), order,
-               acting_for=getattr(order, "acting_for", None))
+               acting_for=getattr(order, "acting_for", None), **about_order(order))
 
 
 def inbox_rows(user, *, now=None) -> list[Row]:
     """Everything waiting for the user, overdue first, then by deadline."""
-    rows = [*map(task_row, approval_inbox(user)), *map(signoff_row, signoffs_waiting(user)),
+    tasks = describe_subjects(approval_inbox(user))
+    rows = [*map(task_row, tasks), *map(signoff_row, signoffs_waiting(user)),
             *map(opinion_row, review_inbox(user)), *map(panel_row, panels_to_conclude(user))]
     annotate_time_left(rows, now=now)
     far = Decimal("1e9")
