@@ -61,6 +61,24 @@ def owners_of(order, request: ApprovalRequest) -> frozenset[int]:
     return subject_kind(request.subject_kind).owner_ids(order, request.subject_id)
 
 
+def owners_of_tasks(tasks: list[ApprovalTask]) -> dict[int, frozenset[int]]:
+    """{task id: owners_of its subject} for a list of tasks (request and order loaded):
+    at most one query per subject kind, whatever the number of tasks."""
+    by_kind: dict[str, list[ApprovalTask]] = {}
+    for task in tasks:
+        by_kind.setdefault(task.request.subject_kind, []).append(task)
+    owners: dict[int, frozenset[int]] = {}
+    for kind, group in by_kind.items():
+        subject = subject_kind(kind)
+        if subject.owners_many is None:
+            owners.update({t.pk: subject.owner_ids(t.order, t.request.subject_id)
+                           for t in group})
+            continue
+        found = subject.owners_many([(t.order, t.request.subject_id) for t in group])
+        owners.update({t.pk: found.get(t.request.subject_id, frozenset()) for t in group})
+    return owners
+
+
 def acting_as(user, task: ApprovalTask) -> tuple[bool, int | None]:
     """(True, None) for the assignee, (True, assignee id) for their deputy today."""
     if not user or not user.is_authenticated or not user.is_active:
@@ -69,10 +87,14 @@ def acting_as(user, task: ApprovalTask) -> tuple[bool, int | None]:
 
 
 def task_refusal(user, task: ApprovalTask, on_behalf_of: int | None,
-                 request_tasks: list[TaskFacts]) -> Refusal | None:
-    """Why the user, acting (for on_behalf_of), may not act on this task; None: they may."""
+                 request_tasks: list[TaskFacts],
+                 owner_ids: frozenset[int] | None = None) -> Refusal | None:
+    """Why the user, acting (for on_behalf_of), may not act on this task; None: they may.
+    `owner_ids`: the subject's owners when the caller has them (owners_of_tasks)."""
+    if owner_ids is None:
+        owner_ids = owners_of(task.order, task.request)
     return refusal(actor_id=user.pk, task=facts_of(task), on_behalf_of=on_behalf_of,
-                   owner_ids=owners_of(task.order, task.request), request_tasks=request_tasks)
+                   owner_ids=owner_ids, request_tasks=request_tasks)
 
 
 def refusal_message(reason: Refusal):

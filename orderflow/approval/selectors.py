@@ -34,6 +34,7 @@ from .permissions import (
     acting_as,
     facts_of,
     may_sign_off,
+    owners_of_tasks,
     request_task_facts,
     task_is_open,
     task_refusal,
@@ -67,7 +68,8 @@ def _task_rows():
         "on_behalf_of")
 
 
-def may_act(user, task: ApprovalTask, request_tasks: list[TaskFacts] | None = None) -> bool:
+def may_act(user, task: ApprovalTask, request_tasks: list[TaskFacts] | None = None,
+            owner_ids: frozenset[int] | None = None) -> bool:
     """Whether the user may approve, reject or return the task now (as the services
     decide it): open, theirs or deputised today, and no rule refusing them."""
     if not task_is_open(task):
@@ -77,7 +79,7 @@ def may_act(user, task: ApprovalTask, request_tasks: list[TaskFacts] | None = No
         return False
     if request_tasks is None:
         request_tasks = request_task_facts(task.request_id)
-    return task_refusal(user, task, on_behalf_of, request_tasks) is None
+    return task_refusal(user, task, on_behalf_of, request_tasks, owner_ids) is None
 
 
 def approval_inbox(user, *, limit: int = 50) -> list[ApprovalTask]:
@@ -96,9 +98,10 @@ def approval_inbox(user, *, limit: int = 50) -> list[ApprovalTask]:
     for row in ApprovalTask.objects.filter(request_id__in={t.request_id for t in tasks}) \
             .select_related("stage"):
         facts.setdefault(row.request_id, []).append(facts_of(row))
+    owners = owners_of_tasks(tasks)
     inbox = []
     for task in tasks:
-        if may_act(user, task, facts.get(task.request_id, [])):
+        if may_act(user, task, facts.get(task.request_id, []), owners[task.pk]):
             task.acting_for = task.assignee if task.assignee_id != user.pk else None
             inbox.append(task)
     return inbox

@@ -44,6 +44,9 @@ class SubjectKind:
     # ([(order, subject_id), ...]) -> {subject_id: (amount, currency)}: what the approvers
     # decide on, for lists (at most one query for all). None, or an id left out: no amount.
     amounts: Callable[..., Mapping[int, tuple]] | None = None
+    # ([(order, subject_id), ...]) -> {subject_id: owner ids}: owner_ids for a list (the
+    # inbox), at most one query for all. None: owner_ids is asked for each (no query).
+    owners_many: Callable[..., Mapping[int, frozenset[int]]] | None = None
 
 
 SUBJECTS: dict[str, SubjectKind] = {}

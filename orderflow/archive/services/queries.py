@@ -107,8 +107,15 @@ def _voided(*, order, request, actor, reason) -> None:
                  data={"order": order.number, "reason": reason, "round": request.round})
 
 
+def _owners_many(pairs) -> dict[int, frozenset[int]]:
+    """The requester never decides their own query: one query for all."""
+    requesters = dict(QueryRequest.objects.filter(pk__in=[sid for _o, sid in pairs])
+                      .values_list("pk", "requester_id"))
+    return {sid: frozenset({requesters[sid]}) for _o, sid in pairs if sid in requesters}
+
+
 def _owners(_order: Order, subject_id: int) -> frozenset[int]:
-    return frozenset({_query(subject_id).requester_id})
+    return _owners_many([(_order, subject_id)]).get(subject_id, frozenset())
 
 
 def _url(_order: Order, subject_id: int) -> str:
@@ -122,7 +129,8 @@ register_subject(SubjectKind(
     kind=QUERY_SUBJECT, facts=_facts, owner_ids=_owners,
     content_hash=_content_hash, check_in_approval=_check_pending, on_approved=_approved,
     on_rejected=_rejected, on_voided=_voided,
-    owner_department=lambda o, sid: _query(sid).requester.dept_code, url=_url))
+    owner_department=lambda o, sid: _query(sid).requester.dept_code, url=_url,
+    owners_many=_owners_many))
 
 
 def _validated(actor, order_number, purpose, wanted_until) -> tuple[Dossier, str, dt.date]:

@@ -42,11 +42,17 @@ def _facts(order, subject_id: int) -> dict:
             "customer_rating": rating or "", "order_type": order.order_type}
 
 
+def _owners_many(pairs) -> dict[int, frozenset[int]]:
+    """The salesperson and whoever built the statement never audit it: one query for all."""
+    built_by = dict(SettlementStatement.objects.filter(pk__in=[sid for _o, sid in pairs])
+                    .values_list("pk", "created_by_id"))
+    return {sid: frozenset(p for p in (order.salesperson_id, order.created_by_id,
+                                       built_by.get(sid)) if p)
+            for order, sid in pairs}
+
+
 def _owners(order, subject_id: int) -> frozenset[int]:
-    # The salesperson and whoever built the statement never audit it.
-    created_by = (SettlementStatement.objects.filter(pk=subject_id)
-                  .values_list("created_by_id", flat=True).first())
-    return frozenset(p for p in (order.salesperson_id, order.created_by_id, created_by) if p)
+    return _owners_many([(order, subject_id)])[subject_id]
 
 
 def _content_hash(order, subject_id: int) -> str:
@@ -126,4 +132,5 @@ def _amounts(pairs) -> dict:
 register_subject(SubjectKind(kind=STATEMENT, facts=_facts, owner_ids=_owners,
                              content_hash=_content_hash, check_in_approval=_check_in_audit,
                              on_approved=_approved, on_rejected=_rejected,
-                             on_voided=_voided, url=_url, amounts=_amounts))
+                             on_voided=_voided, url=_url, amounts=_amounts,
+                             owners_many=_owners_many))

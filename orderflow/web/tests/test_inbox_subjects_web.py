@@ -120,3 +120,20 @@ def test_an_archive_query_leads_its_decider_to_the_requests_page_without_an_amou
     assert link_and_amount(row_of(html, task)) == (target, "—")
     assert f'id="query-{query.pk}"' in client.get("/archive/requests/").content.decode()
     assert f'href="/orders/{order.pk}/"' not in row_of(html, task)
+
+
+def test_the_inbox_asks_whose_statements_they_are_once_for_all_rows(
+        client_as, salesperson, customer, products, sales_head, finance):
+    """Who built a statement never audits it (P4.1): the inbox finds the builders of all
+    its statements in one query, so its queries do not grow with the rows."""
+    reduced_statement_in_audit(salesperson, customer, products, sales_head)
+    client = client_as(finance["staff"])
+    client.get("/inbox/")  # warm: the session and the user's roles
+    with CaptureQueriesContext(connection) as one:
+        client.get("/inbox/")
+    for _ in range(2):
+        reduced_statement_in_audit(salesperson, customer, products, sales_head)
+    with CaptureQueriesContext(connection) as three:
+        html = client.get("/inbox/").content.decode()
+    assert html.count('data-kind="task"') == 3
+    assert len(three) == len(one), [q["sql"][:100] for q in three.captured_queries]
