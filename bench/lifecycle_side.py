@@ -245,6 +245,8 @@ def _index_queries(volume: dict, count: int, rng) -> list[dict]:
         {"amount_min": 500000, "amount_max": 800000},
         {"q": f"SO-2024-{rng.randint(1, count):06d}"},       # a whole order number
         {"q": f"SO-2024-0{rng.randint(1000, 9999)}"},        # part of one
+        {"q": f"{rng.randint(1, count):06d}"},                 # the end of one
+        {"industry": rng.choice(INDUSTRIES)[:2]},              # part of an industry
         {"customer_name": "第12"},
         {"order_type": "standard", "industry": rng.choice(INDUSTRIES),
          "amount_min": 100000},
