@@ -69,12 +69,19 @@ def _task_rows():
 
 
 def may_act(user, task: ApprovalTask, request_tasks: list[TaskFacts] | None = None,
-            owner_ids: frozenset[int] | None = None) -> bool:
+            owner_ids: frozenset[int] | None = None,
+            principals: list[int] | None = None) -> bool:
     """Whether the user may approve, reject or return the task now (as the services
-    decide it): open, theirs or deputised today, and no rule refusing them."""
+    decide it): open, theirs or deputised today, and no rule refusing them. A list passes
+    what it has read once for all rows: the subject's owners, the user's principals today
+    (delegators_of)."""
     if not task_is_open(task):
         return False
-    may, on_behalf_of = acting_as(user, task)
+    if principals is None:
+        may, on_behalf_of = acting_as(user, task)
+    else:
+        may = task.assignee_id == user.pk or task.assignee_id in principals
+        on_behalf_of = task.assignee_id if may and task.assignee_id != user.pk else None
     if not may:
         return False
     if request_tasks is None:
@@ -101,7 +108,8 @@ def approval_inbox(user, *, limit: int = 50) -> list[ApprovalTask]:
     owners = owners_of_tasks(tasks)
     inbox = []
     for task in tasks:
-        if may_act(user, task, facts.get(task.request_id, []), owners[task.pk]):
+        if may_act(user, task, facts.get(task.request_id, []), owners[task.pk],
+                   principals):
             task.acting_for = task.assignee if task.assignee_id != user.pk else None
             inbox.append(task)
     return inbox

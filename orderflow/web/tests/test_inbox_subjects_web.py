@@ -137,3 +137,31 @@ def test_the_inbox_asks_whose_statements_they_are_once_for_all_rows(
         html = client.get("/inbox/").content.decode()
     assert html.count('data-kind="task"') == 3
     assert len(three) == len(one), [q["sql"][:100] for q in three.captured_queries]
+
+
+def test_a_deputy_inbox_reads_the_delegations_once_for_all_rows(
+        client_as, salesperson, customer, products, sales_head, finance):
+    """A deputy holds their principal's audits today (P4.1): the delegations are read once,
+    not once per deputised row."""
+    from orderflow.accounts.models import Delegation
+    from orderflow.core import clock
+
+    deputy = make_user(Dept.MANAGEMENT, Role.STAFF, username="deputy9")
+    Delegation.objects.create(principal=finance["staff"], deputy=deputy,
+                              starts_on=clock.today(), ends_on=clock.today(),
+                              created_by=finance["staff"], created_at=clock.now())
+
+    def delegation_reads(queries) -> int:
+        return sum('"accounts_delegation"' in q["sql"] for q in queries.captured_queries)
+
+    reduced_statement_in_audit(salesperson, customer, products, sales_head)
+    client = client_as(deputy)
+    with CaptureQueriesContext(connection) as one:
+        one_html = client.get("/inbox/").content.decode()
+    for _ in range(2):
+        reduced_statement_in_audit(salesperson, customer, products, sales_head)
+    with CaptureQueriesContext(connection) as three:
+        html = client.get("/inbox/").content.decode()
+    assert one_html.count('data-kind="task"') == 1 and html.count('data-kind="task"') == 3
+    assert html.count(f'data-acting-for="{finance["staff"].pk}"') == 3
+    assert delegation_reads(three) == delegation_reads(one)
