@@ -16,6 +16,7 @@ from orderflow.core.errors import NotFound, NotPermitted
 from orderflow.core.pagination import Page, paginate
 from orderflow.core.validation import Errors, search_term
 from orderflow.masterdata.models import Customer
+from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import Order, OrderType
 from orderflow.orders.permissions import visibility_q
 
@@ -144,8 +145,8 @@ def _orders_ending_with(digits: str) -> list[int]:
     resolved first (bounded) through the order numbers' trigram index, so that every
     branch of the search stays an index scan; a suffix LIKE on the dossiers would scan
     them all."""
-    return list(Order.objects.filter(number__iendswith=digits).order_by()
-                .values_list("pk", flat=True)[:SUFFIX_MATCH_LIMIT])
+    return list(Order.objects.filter(number__iendswith=digits, status=State.ARCHIVED)
+                .order_by().values_list("pk", flat=True)[:SUFFIX_MATCH_LIMIT])
 
 
 def index_queryset(user, filters: IndexFilters):

@@ -143,7 +143,17 @@ class Percent:
 # Money is kept to the fen and quantities to three places (Decimal's exponent says which):
 # shown with thousands separators and those places, as on the pages, and still numbers.
 _DECIMAL_FORMATS = {-2: "#,##0.00", -3: "#,##0.000"}
-_PERCENT_FORMAT = "0%"
+# A rate is shown with as many places as it needs: 13%, 6.5%, 1.25%.
+_PERCENT_FORMATS = ("0%", "0.0%", "0.00%")
+
+
+def percent_format(rate) -> str:
+    """The number format of a rate cell: whole percents as 13%, else up to two places."""
+    hundred = Decimal(rate) * 100
+    for places, fmt in enumerate(_PERCENT_FORMATS):
+        if hundred == hundred.quantize(Decimal(1).scaleb(-places)):
+            return fmt
+    return _PERCENT_FORMATS[-1]
 
 
 def decimal_format(value) -> str | None:
@@ -175,7 +185,7 @@ def write_workbook(sheets: list[SheetSpec]) -> bytes:
         "quoted": book.add_format({"quote_prefix": True}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
-        "percent": book.add_format({"num_format": _PERCENT_FORMAT}),
+        **{fmt: book.add_format({"num_format": fmt}) for fmt in _PERCENT_FORMATS},
         **{fmt: book.add_format({"num_format": fmt}) for fmt in _DECIMAL_FORMATS.values()},
     }
     titles: set[str] = set()
@@ -211,7 +221,7 @@ def _write_value(sheet, row: int, column: int, value, styles: dict) -> None:
     if value is None:
         return
     if isinstance(value, Percent):
-        sheet.write_number(row, column, value.value, styles["percent"])
+        sheet.write_number(row, column, value.value, styles[percent_format(value.value)])
     elif isinstance(value, bool):
         sheet.write_boolean(row, column, value)
     elif isinstance(value, int | float | Decimal) and Decimal(value).is_finite():
@@ -271,7 +281,8 @@ class StreamingSheet:
         elif is_formula_like(cell.value):
             neutralise(cell)
         elif percent or decimal_format(value):
-            cell.number_format = _PERCENT_FORMAT if percent else decimal_format(value)
+            cell.number_format = (percent_format(value.value) if percent
+                                  else decimal_format(value))
         return cell
 
     def append(self, row: list) -> None:

@@ -150,10 +150,12 @@ def _streamed(headers, rows) -> bytes:
 
 @pytest.mark.parametrize("writer", ["whole", "streamed"])
 def test_money_quantities_and_rates_are_numbers_shown_as_on_the_pages(writer):
-    row = [Decimal("379228.00"), Decimal("2.500"), Percent(Decimal("0.13")), 7, Decimal("1.5")]
-    data = (write_workbook([SheetSpec("S", list("ABCDE"), [row])]) if writer == "whole"
-            else _streamed(list("ABCDE"), [row]))
+    row = [Decimal("379228.00"), Decimal("2.500"), Percent(Decimal("0.13")), 7,
+           Decimal("1.5"), Percent(Decimal("0.065")), Percent(Decimal("0.0125"))]
+    headers = list("ABCDEFG")
+    data = (write_workbook([SheetSpec("S", headers, [row])]) if writer == "whole"
+            else _streamed(headers, [row]))
     cells = load_workbook(io.BytesIO(data)).active[2]
-    assert [c.value for c in cells] == [379228, 2.5, 0.13, 7, 1.5]  # still numbers
+    assert [c.value for c in cells] == [379228, 2.5, 0.13, 7, 1.5, 0.065, 0.0125]  # numbers
     assert [c.number_format for c in cells] == ["#,##0.00", "#,##0.000", "0%", "General",
-                                                "General"]
+                                                "General", "0.0%", "0.00%"]

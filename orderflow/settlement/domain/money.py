@@ -104,6 +104,26 @@ def invoice_tax_bounds(net: Decimal, line_rates: list[Decimal]) -> TaxBounds | N
                      tolerance=CENT * len(line_rates))
 
 
+def invoice_tax_refused(net: Decimal, tax: Decimal, line_rates: list[Decimal], *,
+                        invoiced_net: Decimal = ZERO, invoiced_tax: Decimal = ZERO,
+                        statement_net: Decimal | None = None,
+                        statement_tax: Decimal | None = None) -> TaxBounds | None:
+    """The bounds the invoice's tax misses (for the message), or None if it is admitted.
+
+    Partial invoices round their tax each on its own, so their rounding adds up: an
+    invoice is admitted when its own tax fits its net, or when the invoices so far with it
+    fit their net together, or when it completes the statement to the fen (net and tax
+    both: the last invoice carries what is left of the statement's tax)."""
+    bounds = invoice_tax_bounds(net, line_rates)
+    if bounds is None or bounds.admits(tax):
+        return None
+    if statement_net is not None and statement_tax is not None and \
+            (invoiced_net + net, invoiced_tax + tax) == (statement_net, statement_tax):
+        return None
+    together = invoice_tax_bounds(invoiced_net + net, line_rates)
+    return None if together.admits(invoiced_tax + tax) else bounds
+
+
 def is_invoice_number(number: str) -> bool:
     """A VAT invoice number: 8 digits (classic) or 20 digits (fully digital 数电票)."""
     return number.isascii() and number.isdigit() and len(number) in (8, 20)

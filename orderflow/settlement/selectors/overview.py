@@ -71,6 +71,14 @@ class SettlementView:
                                                                  StatementStatus.IN_AUDIT))
 
     @property
+    def to_collect_after_audit(self) -> Decimal:
+        """What the customer will still owe once the audit applies the advances received
+        so far to the schedule (P7.1.1): the statement total less them, never below 0."""
+        total = self.statement.total_gross if self.statement else ZERO
+        advanced = self.advances.total if self.advances else ZERO
+        return max(total - advanced, ZERO)
+
+    @property
     def in_settlement(self) -> bool:
         return self.order.status == State.IN_SETTLEMENT
 

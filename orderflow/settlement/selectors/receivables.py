@@ -138,10 +138,12 @@ def records_queryset(user, *, date_from=None, date_to=None, customer_id=None,
     (from/to inclusive) and customer.
 
     Raises:
-        ValidationFailed: a date that is not YYYY-MM-DD.
+        ValidationFailed: a date that is not YYYY-MM-DD, or the end before the start.
     """
     errors: dict = {}
     start, end = _date(errors, "date_from", date_from), _date(errors, "date_to", date_to)
+    if start and end and start > end:
+        errors["date_to"] = [_("The end is before the start.")]
     if errors:
         raise ValidationFailed(errors)
     if check_only:

@@ -4,6 +4,7 @@ than the statement in total; a void one (红冲) is kept, marked void, and stops
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from orderflow.audit import services as audit
@@ -14,8 +15,9 @@ from orderflow.orders.services import OrderOf, lock_order
 from orderflow.release.domain.money_words import amount_in_words
 
 from ..domain.money import (
+    ZERO,
     invoice_room,
-    invoice_tax_bounds,
+    invoice_tax_refused,
     is_invoice_number,
     money_text,
     percent_text,
@@ -92,8 +94,13 @@ def _check_against_statement(errors: Errors, statement, net: Decimal, tax: Decim
     # A line settling nothing is on no invoice: its rate does not count.
     rates = [rate for rate, amount in statement.lines.values_list("tax_rate", "amount")
              if amount != 0]
-    bounds = invoice_tax_bounds(net, rates)
-    if bounds is None or bounds.admits(tax):
+    so_far = (Invoice.objects.filter(statement=statement, voided_at__isnull=True)
+              .aggregate(net=Sum("net_amount"), tax=Sum("tax_amount")))
+    bounds = invoice_tax_refused(net, tax, rates, invoiced_net=so_far["net"] or ZERO,
+                                 invoiced_tax=so_far["tax"] or ZERO,
+                                 statement_net=statement.total_net,
+                                 statement_tax=statement.total_tax)
+    if bounds is None:
         return
     if bounds.single_rate:
         errors.add("tax_amount", _("The tax should be %(expected)s (the amount before tax "

@@ -14,12 +14,19 @@ from django.test.utils import CaptureQueriesContext
 from orderflow.accounts.domain.organisation import Dept, Role
 from orderflow.archive.models import AccessLog, ArchiveSettings, Dossier, QueryRequest
 from orderflow.archive.tests.conftest import archived_order, settled_order
+from orderflow.core import clock
 from orderflow.orders.domain.lifecycle import State
 from orderflow.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
+
+
+def TOMORROW() -> str:
+    """Tomorrow in the company's time: a grant wanted until then outlives the test, even
+    in a run that crosses midnight in Asia/Shanghai."""
+    return (clock.today() + dt.timedelta(days=1)).isoformat()
 
 
 def as_user(user) -> Client:
@@ -131,7 +138,7 @@ def test_decline_with_a_reason(salesperson, customer, products, production, prod
     order = archived_order(salesperson, customer, products)
     as_user(production).post("/archive/requests/", {
         "order_number": order.number, "purpose": "查询",
-        "wanted_until": dt.date.today().isoformat()})
+        "wanted_until": TOMORROW()})
     query = QueryRequest.objects.get()
     as_user(production_head).post(f"/archive/requests/{query.pk}/decline/",
                                   {"reason": "无需查看"})
@@ -162,7 +169,7 @@ def test_the_head_s_inbox_holds_the_query(salesperson, customer, products, produ
     order = archived_order(salesperson, customer, products)
     as_user(production).post("/archive/requests/", {
         "order_number": order.number, "purpose": "查询工艺",
-        "wanted_until": dt.date.today().isoformat()})
+        "wanted_until": TOMORROW()})
     task = ApprovalTask.objects.get(request__subject_kind="archive_query")
     head = as_user(production_head)
     inbox = head.get("/inbox/")
@@ -179,7 +186,7 @@ def test_the_dossier_links_the_order_only_for_who_may_open_it(
     order = archived_order(salesperson, customer, products)
     requester = as_user(production)
     requester.post("/archive/requests/", {"order_number": order.number, "purpose": "查询工艺",
-                                          "wanted_until": dt.date.today().isoformat()})
+                                          "wanted_until": TOMORROW()})
     as_user(production_head).post(
         f"/archive/requests/{QueryRequest.objects.get().pk}/approve/")
     # when: the requester opens the dossier: the order number is text (its page is a 404)
@@ -234,3 +241,11 @@ def test_filter_errors_are_shown_at_their_fields_with_422(sales_head, salesperso
     assert set(errors) == {"year", "month", "date_to"}
     assert errors["date_to"] == "The end is before the start."
     assert 'class="form-control is-invalid" id="archive-date-to"' in body
+
+
+def test_the_chosen_customer_keeps_its_name_when_another_filter_is_refused(
+        sales_head, salesperson, customer, products):
+    archived_order(salesperson, customer, products)
+    bad = as_user(sales_head).get("/archive/", {"customer": customer.pk, "month": "13"})
+    assert bad.status_code == 422
+    assert html.escape(customer.name) in bad.content.decode()

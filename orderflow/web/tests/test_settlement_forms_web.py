@@ -98,3 +98,16 @@ def test_the_receipt_form_labels_its_fields(client_as, statement, salesperson, f
                         ("method", "Payment method"), ("bank_reference", "Bank reference")):
         field_id = re.search(rf'name="{name}" id="([^"]+)"', form).group(1)
         assert re.search(rf'<label[^>]*for="{field_id}"[^>]*>{label}</label>', form), name
+
+
+def test_before_the_audit_what_is_to_collect_leaves_out_the_advances(
+        client_as, statement, finance):
+    """The audit applies the advances received to the schedule (P7.1.1): a deposit of
+    1,356.00 on a 4,520.00 statement leaves 3,164.00 to collect, not the whole total."""
+    from orderflow.settlement.services import advance_record
+
+    advance_record(order_id=statement.order_id, actor=finance["staff"], amount="1356.00",
+                   received_on=clock.today(), method="bank_transfer")
+    page = client_as(finance["staff"]).get(
+        f"/orders/{statement.order_id}/settlement/").content.decode()
+    assert re.search(r'data-testid="sum-to-collect">[^<]*3,164\.00', page)

@@ -153,3 +153,10 @@ def test_overdue_only_keeps_the_outstanding_amount_whole(client_as, finance,
     assert group.count('data-testid="instalment-outstanding"') == 1
     assert re.search(r'data-testid="total-outstanding">[^<]*4,520\.00', page)
     assert re.search(r'data-testid="total-overdue">[^<]*1,356\.00', page)
+
+
+def test_the_records_page_refuses_an_end_before_the_start_at_its_field(client_as, finance):
+    bad = client_as(finance["head"]).get("/settlement/records/", {
+        "date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert bad.status_code == 422
+    assert "The end is before the start." in bad.content.decode()

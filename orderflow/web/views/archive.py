@@ -19,6 +19,7 @@ from orderflow.archive.models import QueryStatus
 from orderflow.archive.permissions import archive_settings, may_search_archive, may_see_prices
 from orderflow.archive.services.integrity import dossier_last_check
 from orderflow.core.errors import NotFound, NotPermitted
+from orderflow.core.validation import as_id
 from orderflow.masterdata.models import Product
 from orderflow.orders.domain.lifecycle import State
 from orderflow.orders.models import OrderType
@@ -81,11 +82,12 @@ def index_page(request):
     """The archive index with filters (P9.1.2, P9.2); others are sent to their requests."""
     if not may_search_archive(request.user):
         return redirect("web:archive_requests")
-    raw, errors, result, customer = _raw_filters(request), FormErrors(), None, ""
+    raw, errors, result = _raw_filters(request), FormErrors(), None
+    # named even when another filter is refused (the field shows the name, not an id)
+    customer = selectors.customer_name(as_id(raw["customer"]))
     with service_errors(request, errors):
         filters = selectors.index_filters(raw, request.user)
         result = selectors.dossier_index(request.user, filters, request.GET.get("page"))
-        customer = selectors.customer_name(filters.customer)
     return render(request, "archive/index.html", {
         "page": result, "filters": raw, "errors": errors, "prices": may_see_prices(request.user),
         "customer": customer or raw["customer"], "order_types": OrderType.choices,

@@ -10,6 +10,7 @@ from orderflow.settlement.domain.money import (
     fully_settled,
     invoice_room,
     invoice_tax_bounds,
+    invoice_tax_refused,
     is_invoice_number,
     line_money,
     money_text,
@@ -140,3 +141,34 @@ def test_zero_rate_admits_no_tax_beyond_the_rounding():
 
 def test_no_lines_no_bounds():
     assert invoice_tax_bounds(D("1000.00"), []) is None
+
+
+def test_partial_invoices_rounding_adds_up_and_the_last_one_is_still_admitted():
+    """A statement of one 13 % line, net 11,587.56, tax 1,506.38, invoiced in four parts:
+    each part's tax is rounded on its own, so the last must carry what is left (150.62),
+    two fen off its own net x 13 % (150.64), and is admitted (P7.2.2)."""
+    rates = [D("0.13")]
+    statement = {"statement_net": D("11587.56"), "statement_tax": D("1506.38")}
+    so_far_net, so_far_tax = D("0"), D("0")
+    for _ in range(3):
+        assert invoice_tax_refused(D("3476.27"), D("451.92"), rates,
+                                   invoiced_net=so_far_net, invoiced_tax=so_far_tax,
+                                   **statement) is None
+        so_far_net, so_far_tax = so_far_net + D("3476.27"), so_far_tax + D("451.92")
+    assert invoice_tax_bounds(D("1158.75"), rates).admits(D("150.62")) is False
+    assert invoice_tax_refused(D("1158.75"), D("150.62"), rates, invoiced_net=so_far_net,
+                               invoiced_tax=so_far_tax, **statement) is None
+    # a wrong tax on the last part is still refused, naming its own expected tax
+    refused = invoice_tax_refused(D("1158.75"), D("140.00"), rates, invoiced_net=so_far_net,
+                                  invoiced_tax=so_far_tax, **statement)
+    assert refused is not None and refused.low == D("150.64")
+
+
+def test_a_part_whose_tax_fits_only_with_the_earlier_parts_is_admitted():
+    rates = [D("0.13")]
+    # 10.04 x 13 % = 1.3052 -> 1.31: 1.29 misses it by two fen on its own, but the three
+    # parts together (30.12 -> 3.92) carry 3.91, within a fen
+    assert invoice_tax_refused(D("10.04"), D("1.29"), rates, invoiced_net=D("20.08"),
+                               invoiced_tax=D("2.62")) is None
+    assert invoice_tax_refused(D("10.04"), D("1.20"), rates, invoiced_net=D("20.08"),
+                               invoiced_tax=D("2.62")) is not None
