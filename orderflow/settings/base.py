@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "orderflow.api.middleware.ApiErrorBodyMiddleware",
 ]
 
 ROOT_URLCONF = "orderflow.urls"

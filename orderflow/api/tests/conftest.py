@@ -10,11 +10,14 @@ from orderflow.orders.models import Order
 
 def explained(response):
     """Every refusal says why (the guide: a clear message, field by field): a 4xx answer
-    from /api/ carries a code and a message, and a 422 its field errors, each a non-empty
-    list of texts. Checked on every response of the tests' client, so a test that looks
-    only at the status still fails on a bare or message-less refusal."""
-    if 400 <= response.status_code < 500 and \
-            response.get("Content-Type", "").startswith("application/json"):
+    from /api/ is JSON (an unknown address and a wrong method too) with a code and a
+    message, and a 422 its field errors, each a non-empty list of texts. Checked on every
+    response of the tests' client, so a test that looks only at the status still fails on
+    a bare or message-less refusal."""
+    path = getattr(response, "request", {}).get("PATH_INFO", "")
+    if 400 <= response.status_code < 500 and path.startswith("/api/"):
+        assert response.get("Content-Type", "").startswith("application/json"), \
+            (path, response.status_code, response.content[:200])
         body = response.json()
         assert isinstance(body.get("code"), str) and body["code"], body
         assert isinstance(body.get("message"), str) and body["message"].strip(), body

@@ -185,3 +185,25 @@ def test_order_date_defaults_to_today(sales_api, customer, products):
 
     assert response.status_code == 201
     assert response.json()["order_date"] == clock.today().isoformat()
+
+
+@pytest.mark.parametrize("url", ["/api/no-such-thing", "/api/orders/abc/settlement",
+                                 "/api/orders/99999999999999999999999"])
+def test_an_address_that_matches_nothing_is_a_json_404(sales_api, url):
+    response = sales_api.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Not found."}
+
+
+def test_a_method_the_address_does_not_take_is_a_json_405_with_allow(sales_api):
+    response = sales_api.delete("/api/orders")
+    assert response.status_code == 405
+    assert response.json() == {"code": "method_not_allowed",
+                               "message": "This address does not take DELETE."}
+    assert "GET" in response["Allow"]
+
+
+def test_the_web_pages_keep_their_html_404(client, salesperson):
+    client.force_login(salesperson)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and b"<html" in response.content
