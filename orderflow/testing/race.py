@@ -44,3 +44,11 @@ def slowed(monkeypatch, module, name: str, seconds: float = 0.3) -> None:
         return value
 
     monkeypatch.setattr(module, name, slow)
+
+
+def one_wins(outcome: list, written: type, refused: type):
+    """Exactly one job wrote (returned a `written`) and the other was refused (raised a
+    `refused`): the refusal, for its message."""
+    assert sorted(type(r).__name__ for r in outcome) == sorted(
+        [written.__name__, refused.__name__]), outcome
+    return next(r for r in outcome if isinstance(r, refused))
