@@ -1,7 +1,10 @@
 """Snapshots for "nothing was written" assertions in settlement tests."""
 
+import datetime as dt
+
 from orderflow.approval.models import ApprovalRequest
 from orderflow.audit.models import AuditEvent
+from orderflow.core import clock
 from orderflow.masterdata.models import Customer
 from orderflow.notifications.models import Notification
 from orderflow.orders.models import Order
@@ -43,3 +46,8 @@ def snapshot(order=None) -> dict:
         state["order"] = Order.objects.filter(pk=order.pk).values_list("status",
                                                                        "version").get()
     return state
+
+
+def days_ago(n: int) -> dt.date:
+    """The company's date n days before today (read at each call)."""
+    return clock.today() - dt.timedelta(days=n)

@@ -33,14 +33,11 @@ from orderflow.testing.settlement import (
     submitted,
 )
 
-from ..support import snapshot
+from ..support import days_ago, snapshot
 
 pytestmark = pytest.mark.django_db
 TODAY = clock.today
 
-
-def days_ago(n: int) -> dt.date:
-    return clock.today() - dt.timedelta(days=n)
 
 
 @pytest.fixture

@@ -35,14 +35,11 @@ from orderflow.testing.audit import verify_chain
 from orderflow.testing.factories import make_user
 from orderflow.testing.settlement import audited, executed_order, in_settlement, submitted
 
-from ..support import snapshot
+from ..support import days_ago, snapshot
 
 pytestmark = pytest.mark.django_db
 TODAY = clock.today
 
-
-def days_ago(n: int) -> dt.date:
-    return clock.today() - dt.timedelta(days=n)
 
 
 def record(order, actor, **overrides):

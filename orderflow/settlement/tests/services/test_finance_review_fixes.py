@@ -3,7 +3,6 @@ than what the customer owes, an invoice whose tax is not the statement's rate, a
 messages printed one way (thousands separators, to the fen). The order: two lines of
 2 x 1000.00 at 13%, 4,520.00 with tax; instalments 1,356.00 and 3,164.00."""
 
-import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -19,13 +18,10 @@ from orderflow.settlement.services import (
 )
 from orderflow.testing.settlement import audited, executed_order, in_settlement, reconcile
 
-from ..support import snapshot
+from ..support import days_ago, snapshot
 
 pytestmark = pytest.mark.django_db
 
-
-def days_ago(n: int) -> dt.date:
-    return clock.today() - dt.timedelta(days=n)
 
 
 def refused(call, *, errors, order=None) -> ValidationFailed:
